@@ -1,0 +1,112 @@
+"""Nothing lost silently: account for every numeric token of every raw line.
+
+A token is accounted for when it lies inside a fact's quote, inside content a
+parser skipped with a reason, or inside a span that ``data/token_patterns.toml``
+explains (a year, a date, a hotline number, a list enumerator …). Whatever is
+left is reported as ``unrecognised``: the build's goal is that nothing is.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .document import Document
+from .extraction import Extraction
+from .numbers import normalise, numeric_tokens
+
+UNRECOGNISED = "unrecognised"
+UNPARSED_COLUMNS = ("doc_id", "source_file", "line", "text", "tokens", "reason_code", "reason")
+
+
+@dataclass(frozen=True)
+class TokenPattern:
+    reason_code: str
+    pattern: re.Pattern[str]
+    reason: str
+
+
+@lru_cache(maxsize=1)
+def token_patterns() -> tuple[TokenPattern, ...]:
+    """The explanation patterns of ``data/token_patterns.toml``, in file order."""
+    path = resources.files("hotlinecompare").joinpath("data/token_patterns.toml")
+    rows = tomllib.loads(path.read_text(encoding="utf-8"))["pattern"]
+    return tuple(TokenPattern(r["reason_code"], re.compile(r["regex"], re.M), r["reason"])
+                 for r in rows)
+
+
+def explained_spans(text: str) -> list[tuple[int, int, str, str]]:
+    """Spans of ``text`` that a token pattern explains: (start, end, reason_code, reason)."""
+    norm = normalise(text)
+    spans = []
+    for tp in token_patterns():
+        for m in tp.pattern.finditer(norm):
+            groups = [i for i in range(1, (m.re.groups or 0) + 1) if m.group(i) is not None]
+            for i in groups or [0]:
+                spans.append((m.start(i), m.end(i), tp.reason_code, tp.reason))
+    return spans
+
+
+def _inside(token: tuple[int, int], spans) -> bool:
+    return any(s <= token[0] and token[1] <= e for s, e, *_ in spans)
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Token counts for one document and its unparsed report rows."""
+
+    doc_id: str
+    tokens: int
+    in_facts: int
+    skipped: int
+    explained: int
+    unrecognised: int
+    unparsed: tuple[dict, ...]
+
+    @property
+    def accounted(self) -> int:
+        return self.tokens - self.unrecognised
+
+
+def account(doc: Document, ex: Extraction) -> Accounting:
+    """Classify every numeric token of ``doc`` as fact, skipped, explained or unrecognised."""
+    fact_spans: dict[int, list] = {}
+    for f in ex.facts:
+        fact_spans.setdefault(f["line"], []).append((f["char_start"], f["char_start"] + len(f["quote"])))
+    skip_spans: dict[int, list] = {}
+    for s in ex.skips:
+        skip_spans.setdefault(s.line, []).append((s.start, s.end, s.reason_code, s.reason))
+
+    counts = {"tokens": 0, "in_facts": 0, "skipped": 0, "explained": 0, "unrecognised": 0}
+    rows = []
+    for line in doc.line_numbers():
+        text = doc.text(line)
+        tokens = numeric_tokens(text)
+        if not tokens:
+            continue
+        facts_here, skips_here = fact_spans.get(line, []), skip_spans.get(line, [])
+        patterns_here = explained_spans(text)
+        by_reason: dict[tuple[str, str], list[str]] = {}
+        for tok in tokens:
+            counts["tokens"] += 1
+            if _inside(tok, facts_here):
+                counts["in_facts"] += 1
+                continue
+            reason = next(((c, r) for s, e, c, r in skips_here if s <= tok[0] and tok[1] <= e), None)
+            if reason:
+                counts["skipped"] += 1
+            else:
+                reason = next(((c, r) for s, e, c, r in patterns_here if s <= tok[0] and tok[1] <= e), None)
+                if reason:
+                    counts["explained"] += 1
+                else:
+                    counts["unrecognised"] += 1
+                    reason = (UNRECOGNISED, "a number no parser rule or token pattern accounts for")
+            by_reason.setdefault(reason, []).append(text[tok[0]:tok[1]])
+        for (code, why), toks in sorted(by_reason.items()):
+            rows.append({"doc_id": doc.doc_id, "source_file": doc.source_file, "line": line,
+                         "text": text, "tokens": " ".join(toks), "reason_code": code, "reason": why})
+    return Accounting(doc.doc_id, unparsed=tuple(rows), **counts)

@@ -1,0 +1,141 @@
+"""Read numbers, comparison operators and units from document cells and prose.
+
+A cell such as ``≥60 件/坐席/天``, ``16. 35``, ``=100%``, ``<=1000000 册`` or
+``5,000,000`` becomes a :class:`Reading`: operator, value, unit as written and
+the character span it came from, so that every fact can quote its source.
+Units are standardised from ``data/units.csv``, never from code.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Full-width ASCII (U+FF01–FF5E) and the ideographic space map one-to-one to
+# ASCII, so offsets into the normalised text stay valid in the original.
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Further one-character look-alikes seen in Chinese government PDFs.
+_LOOKALIKES = {ord("−"): ord("-"), ord("–"): ord("-"), ord("≧"): ord("≥"), ord("≦"): ord("≤")}
+_TRANSLATE = _FULL_WIDTH | _LOOKALIKES
+
+OPERATORS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", ">": ">", "<": "<"}
+
+# A number: thousands-separated, or digits with an optional decimal part; the
+# PDF export sometimes puts a space after the decimal point (``16. 35``).
+_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.[ ]?\d+)?)"
+_OPERATOR = r">=|<=|≥|≤|=|>|<"
+_CELL = re.compile(rf"^\s*(?P<op>{_OPERATOR})?\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s]\S*?)?\s*$")
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.[ ]?\d+)?")
+# A unit written after a number in a cell: short, no digits, CJK or a few symbols.
+_UNIT_SHAPE = re.compile(r"^(?:%|[\u4e00-\u9fff]{1,4}(?:/[\u4e00-\u9fff]{1,3}){0,2})$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One number read from text: ``operator value unit`` at ``text[start:end]``."""
+
+    operator: str
+    value: float
+    unit: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    unit: str
+    unit_std: str
+    factor: float
+    kind: str
+
+
+def normalise(text: str) -> str:
+    """Map full-width digits and signs to ASCII, keeping every offset unchanged."""
+    return text.translate(_TRANSLATE)
+
+
+def _to_float(number: str) -> float:
+    return float(number.replace(",", "").replace(" ", ""))
+
+
+def read_cell(text: str) -> Reading | None:
+    """Read a whole cell as ``[operator] number [unit]``; None if it is anything else.
+
+    >>> read_cell("≥60 件/坐席/天")
+    Reading(operator='>=', value=60.0, unit='件/坐席/天', start=0, end=10)
+    """
+    norm = normalise(text)
+    m = _CELL.match(norm)
+    if not m:
+        return None
+    unit = m.group("unit") or ""
+    if unit and not (_UNIT_SHAPE.match(unit) or unit in units()):
+        return None
+    op = OPERATORS.get(m.group("op") or "", "")
+    start = m.start("op") if m.group("op") else m.start("num")
+    end = m.end("unit") if unit else m.end("num")
+    return Reading(op, _to_float(m.group("num")), unit, start, end)
+
+
+@lru_cache(maxsize=1)
+def _prose_pattern() -> re.Pattern[str]:
+    # Longest unit first so that 万件 wins over 万 and 件/坐席/天 over 件.
+    known = sorted((u for u in units() if u not in {"万"}), key=len, reverse=True)
+    alternatives = "|".join(re.escape(u) for u in known)
+    return re.compile(rf"(?P<op>{_OPERATOR})?\s?(?P<num>{_NUMBER})\s?(?P<unit>{alternatives})")
+
+
+def find_quantities(text: str) -> list[Reading]:
+    """Every ``[operator] number unit`` in prose whose unit is a known unit."""
+    norm = normalise(text)
+    found = []
+    for m in _prose_pattern().finditer(norm):
+        # A digit right before the match means we matched the tail of a longer number.
+        if m.start() > 0 and norm[m.start() - 1].isdigit():
+            continue
+        op = OPERATORS.get(m.group("op") or "", "")
+        start = m.start("op") if m.group("op") else m.start("num")
+        found.append(Reading(op, _to_float(m.group("num")), m.group("unit"), start, m.end("unit")))
+    return found
+
+
+def find_numbers(text: str) -> list[Reading]:
+    """Every bare number in text (no unit), e.g. two values merged into one cell ``2.50 0.46``."""
+    norm = normalise(text)
+    return [
+        Reading("", _to_float(m.group()), "", m.start(), m.end())
+        for m in re.finditer(_NUMBER, norm)
+        if not (m.start() > 0 and norm[m.start() - 1].isdigit())
+    ]
+
+
+def numeric_tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of every run of digits (with decimals and separators): what must be accounted for."""
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(normalise(text))]
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, UnitInfo]:
+    """The unit table ``data/units.csv``: unit as written → standard unit and factor."""
+    with resources.files("hotlinecompare").joinpath("data/units.csv").open(encoding="utf-8") as f:
+        return {
+            row["unit"]: UnitInfo(row["unit"], row["unit_std"], float(row["factor"]), row["kind"])
+            for row in csv.DictReader(f)
+        }
+
+
+def standardise(value: float, unit: str) -> tuple[float, str]:
+    """Value and unit in standard form (万元 → yuan, % → fraction); unknown units pass through.
+
+    A unit missing from ``data/units.csv`` keeps its value with ``unit_std`` of
+    ``"?"+unit`` so it is visible, not silently mislabelled.
+    """
+    if not unit:
+        return value, "number"
+    info = units().get(normalise(unit))
+    if info is None:
+        return value, "?" + unit
+    return round(value * info.factor, 10), info.unit_std
