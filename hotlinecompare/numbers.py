@@ -50,6 +50,7 @@ class UnitInfo:
     unit_std: str
     factor: float
     kind: str
+    not_before: str  # characters that, right after the unit, show it is part of a word (人 in 人工)
 
 
 def normalise(text: str) -> str:
@@ -96,6 +97,9 @@ def find_quantities(text: str) -> list[Reading]:
         # A digit right before the match means we matched the tail of a longer number.
         if m.start() > 0 and norm[m.start() - 1].isdigit():
             continue
+        following = norm[m.end():m.end() + 1]
+        if following and following in units()[m.group("unit")].not_before:
+            continue
         op = OPERATORS.get(m.group("op") or "", "")
         start = m.start("op") if m.group("op") else m.start("num")
         found.append(Reading(op, _to_float(m.group("num")), m.group("unit"), start, m.end("unit")))
@@ -122,7 +126,8 @@ def units() -> dict[str, UnitInfo]:
     """The unit table ``data/units.csv``: unit as written → standard unit and factor."""
     with resources.files("hotlinecompare").joinpath("data/units.csv").open(encoding="utf-8") as f:
         return {
-            row["unit"]: UnitInfo(row["unit"], row["unit_std"], float(row["factor"]), row["kind"])
+            row["unit"]: UnitInfo(row["unit"], row["unit_std"], float(row["factor"]), row["kind"],
+                                  row["not_before"])
             for row in csv.DictReader(f)
         }
 
