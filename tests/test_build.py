@@ -1,0 +1,98 @@
+"""raw → clean: provenance of every fact, nothing lost, deterministic and committed output."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from hotlinecompare.build import build_facts, write_clean
+from hotlinecompare.cli import main
+from hotlinecompare.raw import load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW, CLEAN = ROOT / "data" / "raw", ROOT / "data" / "clean"
+OUTPUTS = ["facts.parquet", "facts.csv", "unparsed.csv", "checks.csv", "accounting.csv"]
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return {d.doc_id: d for d in load_corpus(RAW)}
+
+
+@pytest.fixture(scope="module")
+def build(docs):
+    return build_facts(list(docs.values()))
+
+
+def test_every_quote_is_the_text_at_its_line_and_offset(build, docs):
+    for r in build.facts.iter_rows(named=True):
+        line = docs[r["doc_id"]].text(r["line"])
+        assert line[r["char_start"]:r["char_start"] + len(r["quote"])] == r["quote"], r["fact_id"]
+
+
+def test_source_file_is_the_raw_path(build):
+    for source in build.facts["source_file"].unique():
+        assert (ROOT / source).exists(), source
+
+
+def test_fact_ids_are_unique(build):
+    assert build.facts["fact_id"].n_unique() == build.facts.height
+
+
+def test_every_numeric_token_is_accounted_for(build):
+    leftovers = build.unparsed.filter(pl.col("reason_code") == "unrecognised")
+    assert leftovers.height == 0, leftovers.select("source_file", "line", "tokens").rows()
+    assert build.accounting["accounted_pct"].to_list() == [100.0] * build.accounting.height
+
+
+def test_every_unparsed_row_has_a_reason(build):
+    assert build.unparsed.filter(pl.col("reason").str.len_chars() == 0).height == 0
+
+
+def test_bases_and_periods_are_from_the_vocabulary(build):
+    assert set(build.facts["basis"].unique()) <= {"budget", "actual", "estimate", "target", "authorized"}
+    assert set(build.facts["period"].unique()) <= {"half_year", "full_year", "annual", "unspecified"}
+
+
+def test_a_fact_is_either_a_number_or_a_qualitative_value(build):
+    numeric = build.facts["value"].is_not_null()
+    textual = build.facts["value_text"].str.len_chars() > 0
+    assert (numeric ^ textual).all()
+
+
+def test_rebuild_is_byte_identical(tmp_path, docs):
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_clean(build_facts(list(docs.values())), first)
+    write_clean(build_facts(list(docs.values())), second)
+    for name in OUTPUTS:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_committed_clean_data_equals_a_fresh_build(tmp_path, build):
+    write_clean(build, tmp_path)
+    for name in OUTPUTS:
+        assert (CLEAN / name).read_bytes() == (tmp_path / name).read_bytes(), (
+            f"data/clean/{name} is stale: run `hotlinecompare build`")
+
+
+def test_cli_build_prints_a_summary_per_document(tmp_path, capsys):
+    assert main(["build", "--raw", str(RAW), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for doc_id in ("sz2024pt", "sz2022se", "gy2024bd", "gzxxxxpt", "jn2026pt"):
+        assert doc_id in out
+    assert "(100.0 %)" in out
+
+
+def test_cli_refuses_an_edited_raw_file_without_a_traceback(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    f = raw / "suzhou_2022_self_evaluation.txt"
+    f.write_bytes(f.read_bytes() + b"\n")
+    result = subprocess.run([sys.executable, "-m", "hotlinecompare.cli", "build", "--raw", str(raw),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "suzhou_2022_self_evaluation.txt" in result.stderr
+    assert "Traceback" not in result.stderr
