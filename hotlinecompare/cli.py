@@ -23,11 +23,32 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _clean_tables(clean: Path) -> dict:
+    """Every table of data/clean, by name (they are small: read them all)."""
+    import polars as pl
+
+    if not (clean / "facts.parquet").exists():
+        raise HotlineError("no clean data to draw from", file=str(clean),
+                           hint="run `hotlinecompare build` first")
+    return {p.stem: pl.read_parquet(p) for p in sorted(clean.glob("*.parquet"))}
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    from .figures import export_figures
+
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    written = export_figures(_clean_tables(Path(args.out)), Path(args.figures_out), lang=args.lang,
+                             formats=formats, only=args.only)
+    print(f"wrote {len(written)} files to {args.figures_out} (README.md lists them)")
+    return 0
+
+
 def _cmd_all(args: argparse.Namespace) -> int:
-    """The main job: raw → clean → figures."""
+    """The main job: raw → clean → figures (Chinese and English)."""
     code = _cmd_build(args)
-    if code == 0 and hasattr(args, "figures_out"):
-        code = _cmd_figures(args)
+    for lang in ("zh", "en"):
+        if code == 0:
+            code = _cmd_figures(argparse.Namespace(**{**vars(args), "lang": lang}))
     return code
 
 
@@ -37,18 +58,27 @@ def make_parser() -> argparse.ArgumentParser:
     try:
         root = paths.project_root()
         raw_default, out_default = str(root / "data" / "raw"), str(root / "data" / "clean")
+        figures_default = str(root / "figures")
     except HotlineError:
-        raw_default, out_default = "data/raw", "data/clean"
+        raw_default, out_default, figures_default = "data/raw", "data/clean", "figures"
     p = argparse.ArgumentParser(prog="hotlinecompare", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse data/raw into data/clean (facts, unparsed, checks)")
     b.add_argument("--raw", default=raw_default, help="raw folder with manifest.csv (default: %(default)s)")
     b.add_argument("--out", default=out_default, help="output folder (default: %(default)s)")
     b.set_defaults(func=_cmd_build)
+    f = sub.add_parser("figures", help="export every registered figure (PNG 300 dpi, SVG, PDF)")
+    f.add_argument("--out", dest="figures_out", default=figures_default, help="figure folder (default: %(default)s)")
+    f.add_argument("--clean", dest="out", default=out_default, help="clean data folder (default: %(default)s)")
+    f.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language (default: zh)")
+    f.add_argument("--formats", default="png,svg,pdf", help="comma-separated formats (default: %(default)s)")
+    f.add_argument("--only", default=None, help="export only this figure")
+    f.set_defaults(func=_cmd_figures)
     a = sub.add_parser("all", help="the main job: build, then export every figure")
     a.add_argument("--raw", default=raw_default, help="raw folder (default: %(default)s)")
     a.add_argument("--out", default=out_default, help="clean folder (default: %(default)s)")
-    a.set_defaults(func=_cmd_all)
+    a.add_argument("--figures-out", default=figures_default, help="figure folder (default: %(default)s)")
+    a.set_defaults(func=_cmd_all, lang="zh", formats="png,svg,pdf", only=None)
     return p
 
 
