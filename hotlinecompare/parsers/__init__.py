@@ -1,0 +1,1 @@
+"""Document parsers, one module per document kind (see hotlinecompare.parsing)."""
