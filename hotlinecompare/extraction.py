@@ -148,13 +148,23 @@ class Extraction:
 _CLAUSE_BREAK = re.compile(r"[，。；;：:、,（）()\t\n“”\"]|其中")
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[.．、]\s*")
+_SHORT_CLAUSE = 4
+
+
 def clause_before(text: str, pos: int, max_chars: int = 40) -> str:
-    """The clause that names a number in prose: text back to the previous punctuation mark."""
+    """The clause that names a number in prose: text back to the previous punctuation mark.
+
+    A clause too short to name anything (``维持`` in ``人员数量：维持114人``)
+    takes in the label before its colon.
+    """
     head = text[max(0, pos - max_chars):pos]
     parts = _CLAUSE_BREAK.split(head)
     clause = parts[-1].strip()
     if not clause and len(parts) > 1:
         clause = parts[-2].strip()
+    elif len(clause) < _SHORT_CLAUSE and len(parts) > 1 and head[: len(head) - len(parts[-1])].endswith(("：", ":")):
+        clause = _ENUMERATOR.sub("", parts[-2]).strip() + "：" + clause
     return _clean(clause)
 
 

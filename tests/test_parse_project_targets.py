@@ -220,7 +220,7 @@ def test_a_range_is_skipped_with_its_reason():
 def test_a_sentence_restated_later_in_the_form_gives_its_quantities_once():
     goal = "\t\t<p>一、保障座席人员相关经费：1. 劳动合同制座席人员数量：维持114人左右。</p>\t\t\t"
     ex = parse(make("中长期目标" + goal, "年度目标" + goal))
-    assert cells(ex.facts, "line", "quote", "basis", "item") == [(1, "114人", "target", "维持")]
+    assert cells(ex.facts, "line", "quote", "basis", "item") == [(1, "114人", "target", "劳动合同制座席人员数量：维持")]
     assert [(s.line, s.reason_code) for s in ex.skips] == [(2, "duplicate_restatement")]
 
 
