@@ -43,6 +43,15 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from .notebook import execute
+
+    paths = [Path(p) for p in args.paths] or sorted(Path(args.dir).glob("[0-9][0-9]_*.ipynb"))
+    for path in execute(paths):
+        print(f"executed {path}")
+    return 0
+
+
 def _cmd_all(args: argparse.Namespace) -> int:
     """The main job: raw → clean → figures (Chinese and English)."""
     code = _cmd_build(args)
@@ -74,6 +83,10 @@ def make_parser() -> argparse.ArgumentParser:
     f.add_argument("--formats", default="png,svg,pdf", help="comma-separated formats (default: %(default)s)")
     f.add_argument("--only", default=None, help="export only this figure")
     f.set_defaults(func=_cmd_figures)
+    n = sub.add_parser("notebooks", help="re-execute notebooks in place (all numbered ones by default)")
+    n.add_argument("paths", nargs="*", help="notebooks to run (default: notebooks/NN_*.ipynb)")
+    n.add_argument("--dir", default=str(Path(figures_default).parent / "notebooks"), help=argparse.SUPPRESS)
+    n.set_defaults(func=_cmd_notebooks)
     a = sub.add_parser("all", help="the main job: build, then export every figure")
     a.add_argument("--raw", default=raw_default, help="raw folder (default: %(default)s)")
     a.add_argument("--out", default=out_default, help="clean folder (default: %(default)s)")
