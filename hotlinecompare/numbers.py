@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
@@ -143,4 +144,5 @@ def standardise(value: float, unit: str) -> tuple[float, str]:
     info = units().get(normalise(unit))
     if info is None:
         return value, "?" + unit
-    return round(value * info.factor, 10), info.unit_std
+    # Decimal arithmetic on the written digits: 66.07 万元 is 660700 yuan, not 660699.9999999999.
+    return float(Decimal(repr(value)) * Decimal(repr(info.factor))), info.unit_std

@@ -87,3 +87,9 @@ def test_read_cell_roundtrip(op, value, unit, space):
 def test_read_cell_never_raises(text):
     r = read_cell(text)
     assert r is None or 0 <= r.start < r.end <= len(text)
+
+
+@pytest.mark.parametrize("value, unit, expected", [(66.07, "万元", 660700.0), (0.56, "万元", 5600.0),
+                                                   (97.28, "%", 0.9728), (2176.89, "万元", 21768900.0)])
+def test_standardise_is_exact_on_written_decimals(value, unit, expected):
+    assert standardise(value, unit)[0] == expected
