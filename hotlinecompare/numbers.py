@@ -108,7 +108,7 @@ def find_quantities(text: str) -> list[Reading]:
 
 
 def find_numbers(text: str) -> list[Reading]:
-    """Every bare number in text (no unit), e.g. two values merged into one cell ``2.50 0.46``."""
+    """Every bare number in text (no unit), e.g. two values merged into one cell (``1.25 0.5``)."""
     norm = normalise(text)
     return [
         Reading("", _to_float(m.group()), "", m.start(), m.end())
