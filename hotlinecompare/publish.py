@@ -186,9 +186,11 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: Path, src: list[dict])
 def clean_tables(build) -> dict[str, pl.DataFrame]:
     """Every clean table of a :class:`~hotlinecompare.build.Build`, by name, in publication order."""
     from .harmonise import build_tables
+    from .panel import panel_tables
 
+    harmonised = build_tables(build.facts)
     return {"facts": build.facts, "unparsed": build.unparsed, "checks": build.checks,
-            "accounting": build.accounting, **build_tables(build.facts)}
+            "accounting": build.accounting, **harmonised, **panel_tables(harmonised)}
 
 
 def manifest_hash(raw_dir: Path) -> str:
