@@ -108,5 +108,6 @@ def account(doc: Document, ex: Extraction) -> Accounting:
             by_reason.setdefault(reason, []).append(text[tok[0]:tok[1]])
         for (code, why), toks in sorted(by_reason.items()):
             rows.append({"doc_id": doc.doc_id, "source_file": doc.source_file, "line": line,
-                         "text": text, "tokens": " ".join(toks), "reason_code": code, "reason": why})
+                         # "; " between tokens: a token may itself hold a space (16. 35)
+                         "text": text, "tokens": "; ".join(toks), "reason_code": code, "reason": why})
     return Accounting(doc.doc_id, unparsed=tuple(rows), **counts)

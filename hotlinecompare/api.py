@@ -76,7 +76,9 @@ def compare_frames(metric: str, service: pl.DataFrame, unit_costs: pl.DataFrame,
         rows = unit_costs.filter(pl.col("measure") == metric).select(
             "city", "fiscal_year", "basis",
             pl.concat_str([pl.col("employment_model"), pl.col("variant")], separator=": ").alias("variant"),
-            pl.lit("annual").alias("period"), pl.lit("=").alias("operator"),
+            pl.lit("annual").alias("period"),
+            # a cost over a headcount ceiling (≤114 staff) is a floor: keep its ≥, don't turn it into =
+            pl.col("value_operator").fill_null("=").replace("", "=").alias("operator"),
             pl.col("value_yuan").alias("value"), pl.concat_str([pl.lit("yuan per "), pl.col("per")]).alias("unit"),
             "scope_note", "inputs")
         rows = rows.rename({"inputs": "fact_ids"})
