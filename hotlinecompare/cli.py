@@ -15,12 +15,76 @@ from .errors import HotlineError
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import run, summary_lines
+    from .corpus import LARGE_CORPUS, build_corpus, manifest_size, write_dataset
 
+    jobs, partitioned = getattr(args, "jobs", None), getattr(args, "partitioned", False)
+    if partitioned or (jobs or 1) > 1 or manifest_size(Path(args.raw)) > LARGE_CORPUS:
+        progress = getattr(args, "progress", False) or sys.stderr.isatty()
+        summary = build_corpus(Path(args.raw), Path(args.out), jobs=jobs, progress=progress,
+                               single_files=not partitioned)
+        for line in summary.lines():
+            print(line)
+        print(f"wrote {args.out}/" + ", ".join(p.name for p in summary.outputs))
+        return 0
     build = run(Path(args.raw), Path(args.out))
+    write_dataset(build.facts, build.accounting["doc_id"].to_list(), Path(args.out))
     for line in summary_lines(build):
         print(line)
-    print(f"wrote {args.out}/facts.parquet, facts.csv, unparsed.csv, checks.csv, accounting.csv")
+    print(f"wrote {args.out}/facts.parquet, facts.csv, unparsed.csv, checks.csv, accounting.csv, facts/")
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Check documents without touching data/: facts, unparsed lines, failed checks, verdict; exit 0/1/2."""
+    import json
+    import os
+
+    import polars as pl
+
+    from .check import check_path, facts_json_rows, report_lines
+    from .facts import fact_schema
+
+    report = sys.stdout if args.format == "table" else sys.stderr   # stdout carries the facts
+    results, code = [], 0
+    for file in args.files:
+        try:
+            result = check_path(file, city=args.city, year=args.year, kind=args.kind)
+            lines = report_lines(result, with_facts=args.format == "table")
+        except HotlineError as e:
+            print(f"hotlinecompare check: error: {e}", file=sys.stderr)
+            print(f"verdict: cannot be read: {str(e).splitlines()[0]} (exit 2)", file=report)
+            code = 2
+            continue
+        except Exception as e:   # a bug of ours must not print a traceback at a user checking a file
+            if os.environ.get("HOTLINECOMPARE_DEBUG"):
+                raise
+            print(f"hotlinecompare check: internal error on {file}: {type(e).__name__}: {e} "
+                  "(please report it; HOTLINECOMPARE_DEBUG=1 shows the traceback)", file=sys.stderr)
+            code = 2
+            continue
+        results.append(result)
+        print("\n".join(lines), file=report)
+        code = max(code, result.exit_code)
+    if args.format == "json":
+        print(json.dumps(facts_json_rows(results), ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        frames = [r.facts for r in results if r.facts.height]
+        sys.stdout.write((pl.concat(frames) if frames else pl.DataFrame(schema=fact_schema())).write_csv())
+    return code
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    """Check a document, copy it into data/raw with its manifest row, and rebuild data/clean."""
+    from .intake import add_document
+
+    added = add_document(Path(args.file), Path(args.raw), city=args.city, year=args.year, kind=args.kind,
+                         basis=args.basis, suffix=args.suffix, issuer=args.issuer, notes=args.notes)
+    r = added.result
+    print(f"added {args.file} as {Path(args.raw) / added.file} (doc_id {added.row['doc_id']}, "
+          f"{added.row['parser']}, {added.row['city']} {added.row['fiscal_year'] or 'undated'})")
+    print(f"check verdict: {r.verdict}" + (" — run `hotlinecompare check` on it for details"
+                                           if r.exit_code else ""))
+    return _cmd_build(args)
 
 
 def _clean_tables(clean: Path) -> dict:
@@ -61,6 +125,21 @@ def _cmd_all(args: argparse.Namespace) -> int:
     return code
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _document_options(p: argparse.ArgumentParser) -> None:
+    from .parsing import PARSER_MODULES
+
+    p.add_argument("--city", default=None, help="city key or Chinese name (default: from the title)")
+    p.add_argument("--year", default=None, help="fiscal year YYYY, or 'undated' (default: from the title)")
+    p.add_argument("--kind", choices=sorted(PARSER_MODULES), default=None,
+                   help="document kind (default: detected)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     from . import paths
 
@@ -75,7 +154,38 @@ def make_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="parse data/raw into data/clean (facts, unparsed, checks)")
     b.add_argument("--raw", default=raw_default, help="raw folder with manifest.csv (default: %(default)s)")
     b.add_argument("--out", default=out_default, help="output folder (default: %(default)s)")
+    b.add_argument("--jobs", type=_positive, default=None,
+                   help="worker processes; more than 1 selects the streaming corpus build "
+                        "(default: 1, or every core when the manifest lists more than 64 documents)")
+    b.add_argument("--partitioned", action="store_true",
+                   help="streaming corpus build writing the partitioned facts/ dataset and the report "
+                        "tables only (no facts.parquet/facts.csv): for corpora of thousands of documents")
+    b.add_argument("--progress", action="store_true",
+                   help="show a progress bar on stderr in the corpus build (default: when stderr is a terminal)")
     b.set_defaults(func=_cmd_build)
+    c = sub.add_parser("check", help="check documents before adding them (nothing under data/ is touched)",
+                       description="Detect each document's kind, parse it in memory and report the facts it "
+                                   "would add, its unparsed lines and failed checks. Exit 0: parsed cleanly; "
+                                   "1: parsed, but with unrecognised numbers, failed checks, rows stated twice "
+                                   "or no check able to run; "
+                                   "2: could not be read.")
+    c.add_argument("files", nargs="+", metavar="FILE", help="plain-text export of a budget document")
+    _document_options(c)
+    c.add_argument("--format", choices=["table", "json", "csv"], default="table",
+                   help="table: a report on stdout; json/csv: the facts on stdout, the report on stderr")
+    c.set_defaults(func=_cmd_check)
+    d = sub.add_parser("add", help="check a document, copy it into data/raw, record it in the manifest, rebuild")
+    d.add_argument("file", metavar="FILE", help="plain-text export of a budget document")
+    _document_options(d)
+    d.add_argument("--basis", choices=["budget", "actual", "mixed"], default=None,
+                   help="what the document's numbers are (default: actual for self_evaluation, "
+                        "mixed for budget_disclosure, else budget)")
+    d.add_argument("--suffix", default="", help="tag naming apart a second document of the same city, year and kind")
+    d.add_argument("--issuer", default="", help="the issuing unit, for the manifest")
+    d.add_argument("--notes", default="", help="notes for the manifest")
+    d.add_argument("--raw", default=raw_default, help="raw folder (default: %(default)s)")
+    d.add_argument("--out", default=out_default, help="clean folder to rebuild (default: %(default)s)")
+    d.set_defaults(func=_cmd_add)
     f = sub.add_parser("figures", help="export every registered figure (PNG 300 dpi, SVG, PDF)")
     f.add_argument("--out", dest="figures_out", default=figures_default, help="figure folder (default: %(default)s)")
     f.add_argument("--clean", dest="out", default=out_default, help="clean data folder (default: %(default)s)")

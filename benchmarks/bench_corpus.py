@@ -1,0 +1,138 @@
+"""Build synthetic corpora of 1,000 and 10,000 documents and print throughput, peak memory and scaling.
+
+Targets (issue 7, on a 2-core machine): ≥ 200 documents/s, peak RSS of the whole
+process tree under 1 GiB, and 10× the documents costing no more than 11× the time.
+
+The corpora are made by hotlinecompare.synthetic from data/raw (not timed) in a
+temporary folder; each build is the real command, ``python -m hotlinecompare.cli
+build --raw … --out … --jobs N`` (interpreter start-up, worker start-up, parsing,
+the partitioned dataset and the single-file outputs all included). Peak RSS is the
+sum over the command's process tree, sampled every 20 ms with psutil; the largest
+single process (getrusage RUSAGE_CHILDREN maxrss) is printed too.
+
+Run: .venv/bin/python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 2] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hotlinecompare.synthetic import generate_corpus, load_templates  # noqa: E402
+
+GIB = 1024 ** 3
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (0 once it has gone or without psutil)."""
+    try:
+        import psutil
+    except ImportError:   # not a dependency: then only the largest single process is reported
+        return 0
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_build(raw: Path, out: Path, jobs: int) -> tuple[float, int, str]:
+    """Wall seconds, peak tree RSS (bytes) and stdout of one `hotlinecompare build`."""
+    cmd = [sys.executable, "-m", "hotlinecompare.cli", "build", "--raw", str(raw), "--out", str(out),
+           "--jobs", str(jobs)]
+    peak = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}):\n{stderr}")
+    return seconds, peak, stdout
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+
+    templates = load_templates(ROOT / "data" / "raw")
+    print(f"machine: {os.cpu_count()} cores; build --jobs {args.jobs}; synthetic seed {args.seed}; "
+          f"templates: {', '.join(t.row['doc_id'] for t in templates)}")
+    print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the "
+          "machine slows the wall time; CPU s is the build's own CPU time, workers included)")
+    print(f"{'documents':>10}{'raw MB':>9}{'generate s':>12}{'build s':>9}{'docs/s':>9}{'MB/s':>7}"
+          f"{'peak RSS tree MiB':>19}{'facts':>10}{'CPU s':>9}{'CPU ms/doc':>12}")
+    times, cpus = {}, {}
+    peaks = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            raw, out = Path(tmp) / f"raw{n}", Path(tmp) / f"clean{n}"
+            t0 = time.perf_counter()
+            generate_corpus(ROOT / "data" / "raw", raw, n, seed=args.seed, templates=templates)
+            generated = time.perf_counter() - t0
+            size = sum(p.stat().st_size for p in raw.iterdir() if p.name != "manifest.csv")
+            cpu = cpu_of_children()
+            seconds, peak, stdout = run_build(raw, out, args.jobs)
+            cpu = cpu_of_children() - cpu
+            facts = next((line.split()[0] for line in stdout.splitlines() if " facts in " in line), "?")
+            times[n], cpus[n], _ = seconds, cpu, peaks.append(peak)
+            print(f"{n:>10}{size / 1e6:>9.1f}{generated:>12.1f}{seconds:>9.1f}{n / seconds:>9.1f}"
+                  f"{size / 1e6 / seconds:>7.2f}{peak / 2**20:>19.0f}{facts:>10}{cpu:>9.1f}"
+                  f"{1000 * cpu / n:>12.1f}")
+            for line in stdout.splitlines():
+                print(f"{'':>10}| {line}")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    selfrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"largest single build process (RUSAGE_CHILDREN maxrss): {children / 2**20:.0f} MiB; "
+          f"this benchmark process (generation): {selfrss / 2**20:.0f} MiB")
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    best = max(n / times[n] for n in times)
+    print(f"target ≥ 200 documents/s: {'met' if best >= 200 else 'NOT met'} (best {best:.1f})")
+    print(f"target peak RSS < 1 GiB: {'met' if max(peaks) < GIB else 'NOT met'} "
+          f"(max {max(peaks) / 2**20:.0f} MiB)")
+    if len(times) >= 2:
+        small, large = min(times), max(times)
+        ratio = times[large] / times[small]
+        print(f"scaling: {large}/{small} documents = {large / small:.0f}× documents, {ratio:.2f}× time "
+              f"(target ≤ {1.1 * large / small:.0f}×: {'met' if ratio <= 1.1 * large / small else 'NOT met'}), "
+              f"{cpus[large] / cpus[small]:.2f}× CPU time")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,326 @@
+"""Build a corpus of thousands of documents: in parallel, in bounded memory, as a partitioned dataset.
+
+The manifest is cut into chunks of consecutive documents (the chunk size depends
+only on the number of documents, never on ``jobs``, so the output does not
+either). A worker process parses one chunk, one document at a time, with the
+same :func:`~hotlinecompare.build.build_facts` as the in-memory build, and
+writes the chunk's facts straight to the partitioned dataset::
+
+    facts/city=<city>/fiscal_year=<year>/part-<chunk>.parquet
+
+(hive-style; a fact without a fiscal year goes to ``fiscal_year=__HIVE_DEFAULT_PARTITION__``,
+which polars and Spark read as null). Only one chunk's facts are in a worker's
+memory at a time. The report tables (``unparsed.csv``, ``checks.csv``,
+``accounting.csv``) and, unless ``single_files=False``, ``facts.parquet`` and
+``facts.csv`` are combined at the end from per-chunk files by polars' streaming
+``sink_*``. Their rows are in the same order as the in-memory build's, and the
+CSV files are byte-identical to it; ``facts.parquet`` holds the same rows but is
+not byte-identical (row groups differ).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import os
+import re
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import polars as pl
+
+from .accounting import UNPARSED_COLUMNS
+from .build import ACCOUNTING_SCHEMA, CHECK_SCHEMA, Build, build_facts
+from .errors import HotlineError
+from .facts import fact_schema
+from .raw import MANIFEST, load_document, read_manifest
+
+# Above this many documents `hotlinecompare build` uses the streaming corpus build by default.
+LARGE_CORPUS = 64
+# A corpus is cut into about this many chunks (enough to keep every core busy)…
+TARGET_CHUNKS = 32
+# …of at most this many documents (a worker holds one chunk's facts in memory).
+MAX_CHUNK = 128
+# Rows held in memory while merging the chunks' sorted checks (shared among the chunk files).
+MERGE_ROWS = 40_000
+PARTITION_COLUMNS = ("city", "fiscal_year")
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+DATASET = "facts"
+_SAFE_VALUE = re.compile(r"[A-Za-z0-9_\-]+")
+_UNPARSED_SCHEMA = {c: pl.String for c in UNPARSED_COLUMNS} | {"line": pl.Int64}
+
+
+def chunk_size(n_docs: int) -> int:
+    """Documents per chunk: a function of the corpus size only, so that output does not depend on jobs."""
+    return max(1, min(MAX_CHUNK, math.ceil(n_docs / TARGET_CHUNKS)))
+
+
+def default_jobs(n_docs: int) -> int:
+    """1 process for a small corpus (start-up would cost more than it saves), every core for a large one."""
+    return 1 if n_docs <= LARGE_CORPUS else (os.cpu_count() or 1)
+
+
+# -- the partitioned dataset -------------------------------------------------
+def partition_path(city: str, fiscal_year: int | None) -> str:
+    """``city=suzhou/fiscal_year=2024``; a city key that is not a plain identifier is refused."""
+    if not _SAFE_VALUE.fullmatch(city or ""):
+        raise HotlineError(f"city key {city!r} cannot name a partition folder",
+                           expected="letters, digits, _ or - (the manifest's city column)")
+    year = NULL_PARTITION if fiscal_year is None else str(fiscal_year)
+    return f"city={city}/fiscal_year={year}"
+
+
+def write_partitions(facts: pl.DataFrame, dataset_dir: Path, chunk: int) -> list[Path]:
+    """Write one chunk's facts into the dataset: one file per (city, fiscal_year), rows in reading order.
+
+    The partition columns live in the folder names, not in the files (as Hive, Spark and DuckDB expect).
+    """
+    written = []
+    if facts.height == 0:
+        return written
+    for (city, year), part in facts.partition_by(list(PARTITION_COLUMNS), maintain_order=True,
+                                                 as_dict=True).items():
+        folder = Path(dataset_dir) / partition_path(city, year)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"part-{chunk:05d}.parquet"
+        part.drop(list(PARTITION_COLUMNS)).write_parquet(path, compression="zstd")
+        written.append(path)
+    return written
+
+
+def write_dataset(facts: pl.DataFrame, doc_ids: list[str], out_dir: Path) -> Path:
+    """The partitioned dataset of an in-memory build, cut into the same chunks as :func:`build_corpus`.
+
+    ``doc_ids`` is the manifest order; the dataset is replaced as a whole.
+    """
+    size = chunk_size(len(doc_ids))
+    chunk_of = {d: i // size for i, d in enumerate(doc_ids)}
+    staging = _fresh(Path(out_dir) / f".{DATASET}-tmp")
+    with_chunk = facts.with_columns(pl.col("doc_id").replace_strict(chunk_of, return_dtype=pl.Int64)
+                                    .alias("_chunk"))
+    for (chunk,), part in with_chunk.partition_by("_chunk", maintain_order=True, as_dict=True).items():
+        write_partitions(part.drop("_chunk"), staging, chunk)
+    return _publish(staging, Path(out_dir) / DATASET)
+
+
+def scan_facts(dataset_dir: Path | str) -> pl.LazyFrame:
+    """The partitioned fact table as a lazy frame with the fact table's columns, in their order."""
+    schema = fact_schema()
+    lazy = pl.scan_parquet(Path(dataset_dir), hive_partitioning=True,
+                           hive_schema={"city": pl.String, "fiscal_year": pl.Int64})
+    return lazy.select(list(schema))
+
+
+# -- the corpus build --------------------------------------------------------
+@dataclass(frozen=True)
+class ChunkResult:
+    index: int
+    documents: int
+    bytes: int
+    facts: int
+    unrecognised: int
+    failed_checks: int
+    checks: int
+    partitions: tuple[str, ...]
+
+
+@dataclass
+class CorpusSummary:
+    documents: int
+    bytes: int
+    facts: int
+    unrecognised: int
+    checks: int
+    failed_checks: int
+    partitions: int
+    part_files: int
+    jobs: int
+    chunks: int
+    seconds: float
+    outputs: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        rate = self.documents / self.seconds if self.seconds else float("inf")
+        return [
+            f"{self.documents} documents ({self.bytes / 1e6:.1f} MB) in {self.chunks} chunks on "
+            f"{self.jobs} process(es): {self.seconds:.1f} s, {rate:.0f} documents/s",
+            f"{self.facts} facts in {self.partitions} partitions ({self.part_files} parquet files); "
+            f"{self.unrecognised} unrecognised numeric tokens",
+            f"checks: {self.checks - self.failed_checks} passed, {self.failed_checks} failed (see checks.csv)",
+        ]
+
+
+def build_corpus(raw_dir: Path, out_dir: Path, *, jobs: int | None = None, progress: bool = False,
+                 single_files: bool = True) -> CorpusSummary:
+    """Parse every document of ``raw_dir/manifest.csv`` into ``out_dir`` (see the module docstring).
+
+    ``jobs``: worker processes (None: :func:`default_jobs`). ``progress``: a tqdm bar on stderr.
+    ``single_files=False`` skips ``facts.parquet`` and ``facts.csv`` (and removes stale ones).
+    """
+    started = time.perf_counter()
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    rows = list(enumerate(read_manifest(raw_dir), start=2))
+    size = chunk_size(len(rows))
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+    jobs = max(1, min(jobs or default_jobs(len(rows)), len(chunks) or 1))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = _fresh(out_dir / ".build-tmp")
+    dataset_tmp = _fresh(out_dir / f".{DATASET}-tmp")
+    tasks = [(i, str(raw_dir), str(dataset_tmp), str(staging), chunk) for i, chunk in enumerate(chunks)]
+    try:
+        results = _run(tasks, jobs, progress, len(rows))
+        outputs = _combine(staging, out_dir, len(chunks), single_files)
+        outputs.append(_publish(dataset_tmp, out_dir / DATASET))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(dataset_tmp, ignore_errors=True)
+    partitions = {p for r in results for p in r.partitions}
+    return CorpusSummary(
+        documents=len(rows), bytes=sum(r.bytes for r in results), facts=sum(r.facts for r in results),
+        unrecognised=sum(r.unrecognised for r in results), checks=sum(r.checks for r in results),
+        failed_checks=sum(r.failed_checks for r in results), partitions=len(partitions),
+        part_files=sum(len(r.partitions) for r in results), jobs=jobs, chunks=len(chunks),
+        seconds=time.perf_counter() - started, outputs=outputs)
+
+
+def _run(tasks: list[tuple], jobs: int, progress: bool, total: int) -> list[ChunkResult]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="doc", file=sys.stderr, disable=not progress, smoothing=0.1)
+    results = []
+    try:
+        if jobs == 1:
+            for task in tasks:
+                results.append(build_chunk(task))
+                bar.update(results[-1].documents)
+        else:
+            # spawn, not fork: polars' thread pool must not be forked.
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+                futures = [pool.submit(build_chunk, task) for task in tasks]
+                for future in as_completed(futures):
+                    results.append(future.result())
+                    bar.update(results[-1].documents)
+    finally:
+        bar.close()
+    return sorted(results, key=lambda r: r.index)
+
+
+def build_chunk(task: tuple) -> ChunkResult:
+    """Worker: parse one chunk document by document, write its partition files and its staged tables."""
+    from .check import crash_error
+
+    index, raw_dir, dataset_dir, staging, rows = task
+    builds: list[Build] = []
+    size = 0
+    for line, row in rows:
+        doc = load_document(Path(raw_dir), row, line)
+        size += (Path(raw_dir) / row["file"]).stat().st_size
+        try:
+            builds.append(build_facts([doc]))
+        except HotlineError:
+            raise
+        except Exception as e:   # name the document and the parser instead of a bare traceback
+            raise crash_error(e, doc) from None
+    facts = _concat([b.facts for b in builds], fact_schema())
+    unparsed = _concat([b.unparsed for b in builds], _UNPARSED_SCHEMA).select(UNPARSED_COLUMNS)
+    checks = _concat([b.checks for b in builds], CHECK_SCHEMA)
+    accounting = _concat([b.accounting for b in builds], ACCOUNTING_SCHEMA)
+    written = write_partitions(facts, Path(dataset_dir), index)
+    stage = Path(staging)
+    for name, frame in (("facts", facts), ("unparsed", unparsed), ("checks", checks),
+                        ("accounting", accounting)):
+        frame.write_parquet(stage / f"{name}-{index:05d}.parquet", compression="lz4", statistics=False)
+    return ChunkResult(index, len(rows), size, facts.height, int(accounting["unrecognised"].sum()),
+                       int((~checks["passed"]).sum()), checks.height,
+                       tuple(str(p.parent.relative_to(dataset_dir)) for p in written))
+
+
+def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
+    frames = [f for f in frames if f.height]
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
+
+
+def _combine(staging: Path, out_dir: Path, n_chunks: int, single_files: bool) -> list[Path]:
+    """The single-file outputs from the chunks' staged tables, streamed (never all in memory)."""
+    def scan(name: str, schema: dict) -> pl.LazyFrame:
+        files = [staging / f"{name}-{i:05d}.parquet" for i in range(n_chunks)]
+        return pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
+
+    outputs = []
+    if single_files:
+        scan("facts", fact_schema()).sink_parquet(out_dir / "facts.parquet", compression="zstd",
+                                                  statistics=False)
+        scan("facts", fact_schema()).sink_csv(out_dir / "facts.csv")
+        outputs += [out_dir / "facts.parquet", out_dir / "facts.csv"]
+    else:
+        for stale in ("facts.parquet", "facts.csv"):
+            (out_dir / stale).unlink(missing_ok=True)
+    scan("unparsed", _UNPARSED_SCHEMA).sink_csv(out_dir / "unparsed.csv")
+    # The in-memory build sorts checks by document id, not manifest order: so does this one, by merging
+    # the chunks' sorted files (a sort of all checks would hold them all in memory).
+    merge_sorted_csv([staging / f"checks-{i:05d}.parquet" for i in range(n_chunks)], ("doc_id", "check_id"),
+                     CHECK_SCHEMA, out_dir / "checks.csv")
+    scan("accounting", ACCOUNTING_SCHEMA).sink_csv(out_dir / "accounting.csv")
+    return outputs + [out_dir / f"{n}.csv" for n in ("unparsed", "checks", "accounting")]
+
+
+def merge_sorted_csv(files: list[Path], keys: tuple[str, ...], schema: dict, out: Path,
+                     rows_in_memory: int = MERGE_ROWS) -> None:
+    """Write the rows of parquet ``files``, each sorted by ``keys``, as one sorted CSV file.
+
+    A k-way merge reading a slice of each file at a time, so that about ``rows_in_memory`` rows
+    are held whatever the corpus size. Ties keep file order (as a stable sort of the files'
+    concatenation would).
+    """
+    batch = max(50, rows_in_memory // max(1, len(files)))
+    columns = list(schema)
+    positions = [columns.index(k) for k in keys]
+
+    def rows(path: Path):
+        lazy = pl.scan_parquet(path)
+        offset = 0
+        while True:
+            part = lazy.slice(offset, batch).collect()
+            if part.height == 0:
+                return
+            for row in part.select(columns).iter_rows():
+                yield tuple(row[p] for p in positions), row
+            offset += batch
+
+    merged = heapq.merge(*(rows(f) for f in files), key=lambda item: item[0])
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        header, buffer = True, []
+        for _, row in merged:
+            buffer.append(row)
+            if len(buffer) == batch:
+                f.write(pl.DataFrame(buffer, schema=schema, orient="row").write_csv(include_header=header))
+                header, buffer = False, []
+        if buffer or header:
+            f.write(pl.DataFrame(buffer, schema=schema, orient="row").write_csv(include_header=header))
+
+
+def _fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def _publish(staging: Path, target: Path) -> Path:
+    """Replace ``target`` by the finished ``staging`` folder, so a failed build leaves no half dataset."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def manifest_size(raw_dir: Path) -> int:
+    """How many documents ``raw_dir/manifest.csv`` lists (0 if it has none)."""
+    return len(read_manifest(Path(raw_dir))) if (Path(raw_dir) / MANIFEST).exists() else 0
