@@ -32,13 +32,11 @@ def is_stale(clean_dir: Path, raw_dir: Path) -> bool:
 def rebuild(raw_dir: Path, clean_dir: Path) -> list[Path]:
     """raw → clean as ``hotlinecompare build`` does it: facts and reports, the partitioned fact dataset,
     every harmonised table, the Data Package and the workbook (stamp last)."""
-    from .build import run
-    from .corpus import write_dataset
-    from .publish import clean_tables, write_tables
+    from .build import build_facts, publish, write_clean
+    from .raw import load_corpus
 
-    build = run(Path(raw_dir), Path(clean_dir))
-    write_dataset(build.facts, build.accounting["doc_id"].to_list(), Path(clean_dir))
-    return write_tables(clean_tables(build), Path(clean_dir), raw_dir=Path(raw_dir))
+    build = build_facts(load_corpus(Path(raw_dir)))
+    return write_clean(build, clean_dir) + publish(build, raw_dir, clean_dir)
 
 
 def _dirs(clean_dir, raw_dir) -> tuple[Path, Path]:

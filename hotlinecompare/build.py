@@ -98,8 +98,19 @@ def summary_lines(build: Build) -> list[str]:
     return lines
 
 
+def publish(build: Build, raw_dir: Path, out_dir: Path) -> list[Path]:
+    """Everything downstream of the fact table: the partitioned fact dataset, the harmonised tables,
+    the satisfaction panel, ``datapackage.json``, the workbook and the build stamp (last)."""
+    from .corpus import write_dataset
+    from .publish import clean_tables, write_tables
+
+    write_dataset(build.facts, build.accounting["doc_id"].to_list(), Path(out_dir))
+    return write_tables(clean_tables(build), Path(out_dir), raw_dir=Path(raw_dir))
+
+
 def run(raw_dir: Path, out_dir: Path) -> Build:
-    """Load and verify the raw corpus, build, and write ``out_dir``."""
+    """The whole raw → clean job: load and verify the raw corpus, build, write and publish ``out_dir``."""
     build = build_facts(load_corpus(Path(raw_dir)))
     write_clean(build, out_dir)
+    publish(build, raw_dir, out_dir)
     return build

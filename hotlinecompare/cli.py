@@ -14,8 +14,10 @@ from .errors import HotlineError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    import polars as pl
+
     from .build import run, summary_lines
-    from .corpus import LARGE_CORPUS, build_corpus, manifest_size, write_dataset
+    from .corpus import LARGE_CORPUS, build_corpus, manifest_size
 
     jobs, partitioned = getattr(args, "jobs", None), getattr(args, "partitioned", False)
     if partitioned or (jobs or 1) > 1 or manifest_size(Path(args.raw)) > LARGE_CORPUS:
@@ -25,12 +27,23 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for line in summary.lines():
             print(line)
         print(f"wrote {args.out}/" + ", ".join(p.name for p in summary.outputs))
+        if not partitioned:  # harmonised tables from the single-file outputs the corpus build wrote
+            from .build import ACCOUNTING_SCHEMA, CHECK_SCHEMA, Build
+            from .publish import clean_tables, write_tables
+
+            out = Path(args.out)
+            build = Build(pl.read_parquet(out / "facts.parquet"),
+                          pl.read_csv(out / "unparsed.csv", infer_schema=False).with_columns(pl.col("line").cast(pl.Int64)),
+                          pl.read_csv(out / "checks.csv", schema=CHECK_SCHEMA),
+                          pl.read_csv(out / "accounting.csv", schema=ACCOUNTING_SCHEMA))
+            write_tables(clean_tables(build), out, raw_dir=Path(args.raw))
+            print(f"wrote {args.out}/: harmonised tables, satisfaction_panel, datapackage.json, hotlinecompare.xlsx")
         return 0
     build = run(Path(args.raw), Path(args.out))
-    write_dataset(build.facts, build.accounting["doc_id"].to_list(), Path(args.out))
     for line in summary_lines(build):
         print(line)
-    print(f"wrote {args.out}/facts.parquet, facts.csv, unparsed.csv, checks.csv, accounting.csv, facts/")
+    print(f"wrote {args.out}/: facts (parquet, csv, partitioned facts/), unparsed, checks, accounting, "
+          "harmonised tables, satisfaction_panel, datapackage.json, hotlinecompare.xlsx")
     return 0
 
 

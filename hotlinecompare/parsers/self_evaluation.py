@@ -340,6 +340,8 @@ def _deviation_checks(doc_id: str, facts: list[dict]) -> list[dict]:
         target, actual, dev = row.get("target_value"), row.get("actual_value"), row.get("deviation")
         if not (target and actual and dev) or not (target["unit"] == actual["unit"] == "%"):
             continue
+        if dev["value"] is None:  # a shifted row put text (无) in the deviation column: nothing to compare
+            continue
         expected = actual["value"] - target["value"]
         description = (f"{target['item']}: deviation (偏差情况) = actual (指标完成值) − target "
                        f"(指标目标值) in percentage points "
