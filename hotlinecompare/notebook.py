@@ -41,7 +41,9 @@ def execute(paths: list[Path], timeout: int = 600) -> list[Path]:
     done = []
     for path in sorted(Path(p) for p in paths):
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        for cell in nb.cells:  # no execution timestamps: a re-run must not churn the committed file
+            cell.get("metadata", {}).pop("execution", None)
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(path.parent)}})
         client.execute()
         nbformat.write(nb, path)
