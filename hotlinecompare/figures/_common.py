@@ -77,7 +77,7 @@ def thousands(value: float, decimals: int = 0) -> str:
 
 
 def percent(fraction: float) -> str:
-    """0.7015 → "70.15%", 0.8 → "80%": as many decimals as the value needs, at most two."""
+    """0.1234 → "12.34%", 0.8 → "80%": as many decimals as the value needs, at most two."""
     text = f"{fraction * 100:.2f}".rstrip("0").rstrip(".")
     return f"{text}%"
 
