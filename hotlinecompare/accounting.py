@@ -40,14 +40,26 @@ def token_patterns() -> tuple[TokenPattern, ...]:
 
 def explained_spans(text: str) -> list[tuple[int, int, str, str]]:
     """Spans of ``text`` that a token pattern explains: (start, end, reason_code, reason)."""
+    return list(_explained(text))
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[re.Pattern[str], range, str, str], ...]:
+    return tuple((tp.pattern, range(1, (tp.pattern.groups or 0) + 1), tp.reason_code, tp.reason)
+                 for tp in token_patterns())
+
+
+@lru_cache(maxsize=16384)
+def _explained(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """:func:`explained_spans`, cached: synthetic and real documents repeat many lines."""
     norm = normalise(text)
     spans = []
-    for tp in token_patterns():
-        for m in tp.pattern.finditer(norm):
-            groups = [i for i in range(1, (m.re.groups or 0) + 1) if m.group(i) is not None]
+    for pattern, group_range, code, reason in _compiled():
+        for m in pattern.finditer(norm):
+            groups = [i for i in group_range if m.group(i) is not None]
             for i in groups or [0]:
-                spans.append((m.start(i), m.end(i), tp.reason_code, tp.reason))
-    return spans
+                spans.append((m.start(i), m.end(i), code, reason))
+    return tuple(spans)
 
 
 def _inside(token: tuple[int, int], spans) -> bool:
@@ -88,7 +100,7 @@ def account(doc: Document, ex: Extraction) -> Accounting:
         if not tokens:
             continue
         facts_here, skips_here = fact_spans.get(line, []), skip_spans.get(line, [])
-        patterns_here = explained_spans(text)
+        patterns_here = None   # computed only when a token is neither in a fact nor skipped
         by_reason: dict[tuple[str, str], list[str]] = {}
         for tok in tokens:
             counts["tokens"] += 1
@@ -99,6 +111,8 @@ def account(doc: Document, ex: Extraction) -> Accounting:
             if reason:
                 counts["skipped"] += 1
             else:
+                if patterns_here is None:
+                    patterns_here = _explained(text)
                 reason = next(((c, r) for s, e, c, r in patterns_here if s <= tok[0] and tok[1] <= e), None)
                 if reason:
                     counts["explained"] += 1

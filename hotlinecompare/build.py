@@ -43,8 +43,23 @@ class Build:
     accounting: pl.DataFrame
 
 
+@dataclass
+class Rows:
+    """A build's tables as plain rows (fact rows typed as the fact table's and with ids)."""
+
+    facts: list[dict]
+    unparsed: list[dict]
+    checks: list[dict]
+    accounting: list[dict]
+
+
 def build_facts(docs: list[Document]) -> Build:
     """Parse, account and reconcile a list of documents (pure: no file is read or written)."""
+    return frames(build_rows(docs))
+
+
+def build_rows(docs: list[Document]) -> Rows:
+    """:func:`build_facts` without the frames: the same rows, in the same order."""
     fact_rows, unparsed_rows, acct_rows = [], [], []
     for doc in docs:
         ex = parse(doc)
@@ -59,14 +74,60 @@ def build_facts(docs: list[Document]) -> Build:
             "explained": acct.explained, "unrecognised": acct.unrecognised,
             "accounted_pct": round(100.0 * acct.accounted / acct.tokens, 2) if acct.tokens else 100.0,
         })
-    facts = to_frame(fact_rows) if fact_rows else pl.DataFrame(schema=fact_schema())
-    unparsed = pl.DataFrame(unparsed_rows, schema={c: pl.String for c in UNPARSED_COLUMNS} | {"line": pl.Int64},
-                            orient="row").select(UNPARSED_COLUMNS)
+    facts = fact_records(fact_rows)
     kinds = sorted({d.kind for d in docs} & set(PARSER_MODULES))
-    checks = [parser_for(k).reconcile(facts) for k in kinds]
-    checks = [c.select(list(CHECK_SCHEMA)).cast(CHECK_SCHEMA) for c in checks if c.height]
-    checks = pl.concat(checks).sort("doc_id", "check_id") if checks else pl.DataFrame(schema=CHECK_SCHEMA)
-    accounting = pl.DataFrame(acct_rows, schema=ACCOUNTING_SCHEMA, orient="row")
+    checks = []
+    for k in kinds:
+        module = parser_for(k)
+        if hasattr(module, "reconcile_rows"):
+            checks += module.reconcile_rows(facts)
+        else:
+            checks += module.reconcile(pl.DataFrame(facts, schema=fact_schema(), orient="row")).to_dicts()
+    checks.sort(key=lambda c: (c["doc_id"], c["check_id"]))
+    return Rows(facts, unparsed_rows, checks, acct_rows)
+
+
+_FLOAT, _INT = pl.Float64, pl.Int64
+
+
+def fact_records(rows: list[dict]) -> list[dict]:
+    """Fact rows as :func:`~hotlinecompare.facts.to_frame` would hold them: every column, typed, with ids.
+
+    ``fact_id`` is ``{doc_id}-L{line:04d}-{n}``, n counting facts on a line in the order given.
+    """
+    schema = fact_schema()
+    floats = [k for k, t in schema.items() if t == _FLOAT]
+    ints = [k for k, t in schema.items() if t == _INT]
+    keys = [k for k in schema if k != "fact_id"]
+    counter: dict[tuple, int] = {}
+    out = []
+    for r in rows:
+        rec = {k: r.get(k) for k in keys}
+        for k in floats:
+            if rec[k] is not None:
+                rec[k] = float(rec[k])
+        for k in ints:
+            if rec[k] is not None:
+                rec[k] = int(rec[k])
+        key = (rec["doc_id"], rec["line"])
+        n = counter[key] = counter.get(key, 0) + 1
+        rec["fact_id"] = f"{rec['doc_id']}-L{str(rec['line']).zfill(4)}-{n}"
+        out.append(rec)
+    return out
+
+
+UNPARSED_SCHEMA = {c: (pl.Int64 if c == "line" else pl.String) for c in UNPARSED_COLUMNS}
+
+
+def frames(rows: Rows) -> Build:
+    """The typed frames of a build's rows."""
+    schema = fact_schema()
+    facts = (pl.DataFrame({k: [r[k] for r in rows.facts] for k in schema}, schema=schema)
+             if rows.facts else pl.DataFrame(schema=schema))
+    unparsed = pl.DataFrame({k: [r[k] for r in rows.unparsed] for k in UNPARSED_SCHEMA}, schema=UNPARSED_SCHEMA)
+    checks = pl.DataFrame({k: [r[k] for r in rows.checks] for k in CHECK_SCHEMA}, schema=CHECK_SCHEMA)
+    accounting = pl.DataFrame({k: [r[k] for r in rows.accounting] for k in ACCOUNTING_SCHEMA},
+                              schema=ACCOUNTING_SCHEMA)
     return Build(facts, unparsed, checks, accounting)
 
 

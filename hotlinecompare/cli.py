@@ -36,8 +36,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
                           pl.read_csv(out / "unparsed.csv", infer_schema=False).with_columns(pl.col("line").cast(pl.Int64)),
                           pl.read_csv(out / "checks.csv", schema=CHECK_SCHEMA),
                           pl.read_csv(out / "accounting.csv", schema=ACCOUNTING_SCHEMA))
-            write_tables(clean_tables(build), out, raw_dir=Path(args.raw))
-            print(f"wrote {args.out}/: harmonised tables, satisfaction_panel, datapackage.json, hotlinecompare.xlsx")
+            try:
+                write_tables(clean_tables(build), out, raw_dir=Path(args.raw))
+            except HotlineError as e:  # e.g. several documents for one city-year: a recipe can't choose
+                print(f"hotlinecompare build: warning: the harmonised tables were not rebuilt "
+                      f"(the fact table and reports above were):\n{e}", file=sys.stderr)
+            else:
+                print(f"wrote {args.out}/: harmonised tables, satisfaction_panel, datapackage.json, "
+                      "hotlinecompare.xlsx")
         return 0
     build = run(Path(args.raw), Path(args.out))
     for line in summary_lines(build):

@@ -35,7 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from .accounting import UNPARSED_COLUMNS
-from .build import ACCOUNTING_SCHEMA, CHECK_SCHEMA, Build, build_facts
+from .build import ACCOUNTING_SCHEMA, CHECK_SCHEMA, Build, Rows, build_facts, build_rows, frames
 from .errors import HotlineError
 from .facts import fact_schema
 from .raw import MANIFEST, load_document, read_manifest
@@ -215,21 +215,24 @@ def build_chunk(task: tuple) -> ChunkResult:
     from .check import crash_error
 
     index, raw_dir, dataset_dir, staging, rows = task
-    builds: list[Build] = []
+    # Each document is built on its own (as build_facts([doc])); the chunk's frames are made once.
+    chunk_rows = Rows([], [], [], [])
     size = 0
     for line, row in rows:
         doc = load_document(Path(raw_dir), row, line)
         size += (Path(raw_dir) / row["file"]).stat().st_size
         try:
-            builds.append(build_facts([doc]))
+            one = build_rows([doc])
         except HotlineError:
             raise
         except Exception as e:   # name the document and the parser instead of a bare traceback
             raise crash_error(e, doc) from None
-    facts = _concat([b.facts for b in builds], fact_schema())
-    unparsed = _concat([b.unparsed for b in builds], _UNPARSED_SCHEMA).select(UNPARSED_COLUMNS)
-    checks = _concat([b.checks for b in builds], CHECK_SCHEMA)
-    accounting = _concat([b.accounting for b in builds], ACCOUNTING_SCHEMA)
+        chunk_rows.facts += one.facts
+        chunk_rows.unparsed += one.unparsed
+        chunk_rows.checks += one.checks
+        chunk_rows.accounting += one.accounting
+    built = frames(chunk_rows)
+    facts, unparsed, checks, accounting = built.facts, built.unparsed, built.checks, built.accounting
     written = write_partitions(facts, Path(dataset_dir), index)
     stage = Path(staging)
     for name, frame in (("facts", facts), ("unparsed", unparsed), ("checks", checks),

@@ -63,6 +63,7 @@ def _to_float(number: str) -> float:
     return float(number.replace(",", "").replace(" ", ""))
 
 
+@lru_cache(maxsize=65536)
 def read_cell(text: str) -> Reading | None:
     """Read a whole cell as ``[operator] number [unit]``; None if it is anything else.
 
@@ -92,6 +93,11 @@ def _prose_pattern() -> re.Pattern[str]:
 
 def find_quantities(text: str) -> list[Reading]:
     """Every ``[operator] number unit`` in prose whose unit is a known unit."""
+    return list(_find_quantities(text))
+
+
+@lru_cache(maxsize=16384)
+def _find_quantities(text: str) -> tuple[Reading, ...]:
     norm = normalise(text)
     found = []
     for m in _prose_pattern().finditer(norm):
@@ -104,7 +110,7 @@ def find_quantities(text: str) -> list[Reading]:
         op = OPERATORS.get(m.group("op") or "", "")
         start = m.start("op") if m.group("op") else m.start("num")
         found.append(Reading(op, _to_float(m.group("num")), m.group("unit"), start, m.end("unit")))
-    return found
+    return tuple(found)
 
 
 def find_numbers(text: str) -> list[Reading]:
@@ -119,7 +125,12 @@ def find_numbers(text: str) -> list[Reading]:
 
 def numeric_tokens(text: str) -> list[tuple[int, int]]:
     """Spans of every run of digits (with decimals and separators): what must be accounted for."""
-    return [(m.start(), m.end()) for m in _TOKEN.finditer(normalise(text))]
+    return list(_numeric_tokens(text))
+
+
+@lru_cache(maxsize=16384)
+def _numeric_tokens(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in _TOKEN.finditer(normalise(text)))
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ from ..document import Document
 from ..extraction import Extraction
 from . import budget_disclosure_tables as tables
 from .budget_disclosure_project import read_project
-from .budget_disclosure_checks import reconcile_document
+from .budget_disclosure_checks import reconcile_document, reconcile_rows
 from .budget_disclosure_prose import ProseState, labels, read_prose
 
 KIND = "budget_disclosure"

@@ -60,15 +60,22 @@ def _path(f: dict) -> tuple[str, ...]:
 
 def reconcile_document(facts: pl.DataFrame) -> pl.DataFrame:
     """All checks for every document whose facts come from this parser (annex titles as sections)."""
+    return pl.DataFrame(reconcile_rows(facts.to_dicts()), schema=CHECK_COLUMNS, orient="row")
+
+
+def reconcile_rows(facts: list[dict]) -> list[dict]:
+    """:func:`reconcile_document` on the fact table's rows as dicts (plain Python)."""
     rows: list[dict] = []
-    docs = sorted({r["doc_id"] for r in facts.select("doc_id", "section").unique().to_dicts()
-                   if table_spec(r["section"] or "")})
+    by_doc: dict[str, list[dict]] = {}
+    for f in facts:
+        by_doc.setdefault(f["doc_id"], []).append(f)
+    docs = sorted({f["doc_id"] for f in facts if table_spec(f["section"] or "")})
     for doc_id in docs:
-        doc_facts = facts.filter(pl.col("doc_id") == doc_id).to_dicts()
+        doc_facts = by_doc[doc_id]
         for checks in (_prose_parts, _changes, _restated_totals, _outlines, _identities,
                        _comparison_rows, _economic, _project):
             rows += [c for c in checks(doc_id, doc_facts) if c is not None]
-    return pl.DataFrame(rows, schema=CHECK_COLUMNS, orient="row")
+    return rows
 
 
 def _prose_parts(doc_id, facts):
@@ -174,18 +181,22 @@ def _annex_groups(facts):
 def _outlines(doc_id, facts):
     """Parents equal the sum of their children (类 = Σ款, (一) = Σ1、…); total rows = Σ top rows."""
     for (section, table, measure, year), group in _annex_groups(facts).items():
-        top = [f for f in group if len(_path(f)) == 1]
-        if not any(_path(f) for f in group):
+        paths = [_path(f) for f in group]
+        top = [f for f, p in zip(group, paths) if len(p) == 1]
+        if not any(paths):
             totals = [f for f in group if re.search(labels()["tables"]["total_label"], f["item"])]
             others = [f for f in group if f not in totals]
             for t in totals:
                 yield _sum_check(doc_id, f"total_row:{t['fact_id']}",
                                  f"{section} [{table}, {measure}, {year}]: 合计 row equals the other rows", t, others)
             continue
-        for parent in group:
-            path = _path(parent)
-            children = top if not path else [f for f in group if len(_path(f)) == len(path) + 1
-                                             and _path(f)[: len(path)] == path]
+        # children of a path: the rows one level deeper that start with it, in reading order
+        children_of: dict[tuple, list[dict]] = {}
+        for f, p in zip(group, paths):
+            if p:
+                children_of.setdefault(p[:-1], []).append(f)
+        for parent, path in zip(group, paths):
+            children = top if not path else children_of.get(path, [])
             kind = "total row equals the top-level rows" if not path else "row equals its sub-rows"
             yield _sum_check(doc_id, f"outline:{parent['fact_id']}",
                              f"{section} [{table}, {measure}, {year}]: {kind}", parent, children)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..document import Cell, Document
 from ..extraction import Extraction
@@ -22,6 +23,7 @@ _CODE_DEPTH = {3: 0, 5: 1, 7: 2}   # 类 201 / 款 20103 / 项 2010350
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d\d年")
 
 
+@lru_cache(maxsize=4096)
 def table_spec(text: str) -> dict | None:
     """The labels entry of the annex table whose title this line (or a fact's section) is."""
     if "\t" in text or not text.strip():

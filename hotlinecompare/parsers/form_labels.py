@@ -20,6 +20,7 @@ PREFIX_ROLES = ("page_debris",)   # labels matched at the start of a cell, not a
 NON_CELL_ROLES = ("multi_year_total", "execution_rate")   # labels used by name, never matched to a cell
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """The form in which cells are compared with labels: ASCII brackets, no whitespace, no <p> tags."""
     return _WHITESPACE.sub("", normalise(text.replace("<p>", "").replace("</p>", "")))
@@ -43,6 +44,7 @@ def labels_with_role(role: str) -> tuple[dict, ...]:
     return tuple(r for r in _rows() if r["role"] == role)
 
 
+@lru_cache(maxsize=65536)
 def role_of(text: str) -> str:
     """The role of a cell's text (``income_row``, ``prose`` …), or ``""`` for anything else."""
     key = label_key(text)

@@ -24,18 +24,30 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 
 
 def reconcile(facts: pl.DataFrame) -> pl.DataFrame:
     """One row per identity of every project target form in ``facts``."""
-    rows = []
-    for doc_id in _form_documents(facts):
-        doc_facts = facts.filter(pl.col("doc_id") == doc_id).sort("line", "char_start")
-        sections = list(dict.fromkeys(doc_facts.filter(pl.col("table") != "prose")["section"].to_list()))
-        for number, section in enumerate(sections, start=1):
-            rows.extend(_project_checks(doc_id, f"P{number:02d}", section,
-                                        doc_facts.filter(pl.col("section") == section).to_dicts()))
-        rows.extend(_ceiling_checks(doc_id, doc_facts.filter(pl.col("table") == "prose").to_dicts()))
     schema = {"check_id": pl.String, "doc_id": pl.String, "description": pl.String,
               "expected": pl.Float64, "found": pl.Float64, "difference": pl.Float64,
               "tolerance": pl.Float64, "passed": pl.Boolean, "fact_ids": pl.String}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return pl.DataFrame(reconcile_rows(facts.to_dicts()), schema=schema, orient="row")
+
+
+def reconcile_rows(facts: list[dict]) -> list[dict]:
+    """:func:`reconcile` on the fact table's rows as dicts (plain Python: no per-document frames)."""
+    rows = []
+    by_doc: dict[str, list[dict]] = {}
+    for f in facts:
+        by_doc.setdefault(f["doc_id"], []).append(f)
+    marked = {f["doc_id"] for f in facts if f["table"] == "expenditure" and f["measure"] == "planned_execution"}
+    for doc_id in sorted(marked):
+        doc_facts = sorted(by_doc[doc_id], key=lambda f: (f["line"], f["char_start"]))
+        sections = list(dict.fromkeys(f["section"] for f in doc_facts
+                                      if f["table"] is not None and f["table"] != "prose"))
+        for number, section in enumerate(sections, start=1):
+            # (a null section matches no fact, as in a polars filter)
+            rows.extend(_project_checks(doc_id, f"P{number:02d}", section,
+                                        [f for f in doc_facts if section is not None
+                                         and f["section"] == section]))
+        rows.extend(_ceiling_checks(doc_id, [f for f in doc_facts if f["table"] == "prose"]))
+    return rows
 
 
 def _form_documents(facts: pl.DataFrame) -> list[str]:

@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..accounting import explained_spans
+from ..accounting import _explained
 from ..document import Cell, Document, split_cells
 from ..extraction import Extraction
 from ..numbers import find_quantities, units
 from ..prose_basis import basis_for_clause
 from .form_labels import label_key, labels_with_role, role_of, unit_in_brackets
 from .indicator_table import Levels, read_indicator_row
-from .project_checks import reconcile
+from .project_checks import reconcile, reconcile_rows
 from .project_money import MoneyBlock
 
-__all__ = ["parse", "reconcile", "detect"]
+__all__ = ["parse", "reconcile", "reconcile_rows", "detect"]
 
 HEADER_ROLES = ("project_name", "header_field", "contact")
 DETECT_ROLES = ("project_name", "money_block", "income_total", "half_year_column", "full_year_column",
@@ -151,7 +151,7 @@ def _read_prose(ex: Extraction, form: Form, label: Cell) -> None:
 def _read_sentence(ex: Extraction, form: Form, line: int, start: int, end: int,
                    restates: int | None) -> None:
     text = ex.doc.text(line)
-    excluded = [(s, e) for s, e, *_ in explained_spans(text) if start <= s and e <= end]
+    excluded = [(s, e) for s, e, *_ in _explained(text) if start <= s and e <= end]
     for pattern, code, reason in _NOT_QUANTITIES:
         for m in pattern.finditer(text, start, end):
             if not any(s < m.end() and m.start() < e for s, e in excluded):

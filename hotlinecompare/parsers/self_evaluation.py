@@ -259,13 +259,21 @@ def reconcile(facts: pl.DataFrame) -> pl.DataFrame:
     """Arithmetic identities of every self-evaluation document, passed or failed."""
     if facts.height == 0:
         return pl.DataFrame(schema=CHECK_SCHEMA)
-    docs = facts.filter(pl.col("table") == "self_evaluation").get_column("doc_id").unique().sort()
+    return pl.DataFrame(reconcile_rows(facts.to_dicts()), schema=CHECK_SCHEMA, orient="row")
+
+
+def reconcile_rows(facts: list[dict]) -> list[dict]:
+    """:func:`reconcile` on the fact table's rows as dicts (plain Python)."""
+    by_doc: dict[str, list[dict]] = {}
+    for f in facts:
+        by_doc.setdefault(f["doc_id"], []).append(f)
+    docs = {f["doc_id"] for f in facts if f["table"] == "self_evaluation"}
     rows = []
-    for doc_id in docs.to_list():
-        own = facts.filter(pl.col("doc_id") == doc_id).rows(named=True)
+    for doc_id in sorted(docs, key=lambda d: (d is not None, d)):   # polars sorts a null first
+        own = by_doc[doc_id]
         rows += _execution_checks(doc_id, own) + _deviation_checks(doc_id, own)
         rows += _cross_checks(doc_id, own)
-    return pl.DataFrame(rows, schema=CHECK_SCHEMA, orient="row")
+    return rows
 
 
 def _check(check_id: str, doc_id: str, description: str, expected: float | None,

@@ -171,14 +171,22 @@ def _check(doc_id, cid, description, expected, found, facts) -> dict:
 
 def reconcile(facts: pl.DataFrame) -> pl.DataFrame:
     """Projects add up to 合计; each row's 总计 is the sum of its funding columns (empty = 0)."""
+    return pl.DataFrame(reconcile_rows(facts.to_dicts()), schema=CHECK_COLUMNS, orient="row")
+
+
+def reconcile_rows(facts: list[dict]) -> list[dict]:
+    """:func:`reconcile` on the fact table's rows as dicts (plain Python)."""
     cfg = labels()
     money = [c["measure"] for c in cfg["column"] if c["role"] == "money"]
     header = {c["measure"]: c["header"] for c in cfg["column"] if c["role"] == "money"}
     total_measure, sources = money[0], money[1:]
     rows: list[dict] = []
-    mine = facts.filter(pl.col("table").is_in(["projects", "summary"]) & pl.col("measure").is_in(money))
-    for doc_id in sorted(set(mine["doc_id"].to_list())):
-        doc = mine.filter(pl.col("doc_id") == doc_id).to_dicts()
+    by_doc: dict[str, list[dict]] = {}
+    for f in facts:
+        if f["table"] in ("projects", "summary") and f["measure"] in money:
+            by_doc.setdefault(f["doc_id"], []).append(f)
+    for doc_id in sorted(by_doc):
+        doc = by_doc[doc_id]
         totals = [f for f in doc if f["table"] == "summary"]
         projects = [f for f in doc if f["table"] == "projects"]
         grand = [f for f in totals if re.search(cfg["document"]["total_label"], f["section"])]
@@ -207,4 +215,4 @@ def reconcile(facts: pl.DataFrame) -> pl.DataFrame:
                                + " + ".join(f"{f['item']} {f['quote']}" for f in parts)
                                + (f" (empty cells {', '.join(empty)} taken as 0)" if empty else ""),
                                total["value"], sum(f["value"] for f in parts), [total, *parts]))
-    return pl.DataFrame(rows, schema=CHECK_COLUMNS, orient="row")
+    return rows
