@@ -27,7 +27,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for line in summary.lines():
             print(line)
         print(f"wrote {args.out}/" + ", ".join(p.name for p in summary.outputs))
-        if not partitioned:  # harmonised tables from the single-file outputs the corpus build wrote
+        if not partitioned and getattr(args, "harmonise", True):  # harmonised tables from the corpus build's single files
             from .build import ACCOUNTING_SCHEMA, CHECK_SCHEMA, Build
             from .publish import clean_tables, write_tables
 
@@ -181,6 +181,9 @@ def make_parser() -> argparse.ArgumentParser:
                         "tables only (no facts.parquet/facts.csv): for corpora of thousands of documents")
     b.add_argument("--progress", action="store_true",
                    help="show a progress bar on stderr in the corpus build (default: when stderr is a terminal)")
+    b.add_argument("--no-harmonise", dest="harmonise", action="store_false",
+                   help="corpus build: stop after the fact table and reports (harmonising reads the whole "
+                        "fact table into memory, which the streaming build otherwise avoids)")
     b.set_defaults(func=_cmd_build)
     c = sub.add_parser("check", help="check documents before adding them (nothing under data/ is touched)",
                        description="Detect each document's kind, parse it in memory and report the facts it "
