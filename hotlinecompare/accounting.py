@@ -16,7 +16,7 @@ from importlib import resources
 
 from .document import Document
 from .extraction import Extraction
-from .numbers import normalise, numeric_tokens
+from .numbers import _numeric_tokens, normalise, numeric_tokens
 
 UNRECOGNISED = "unrecognised"
 UNPARSED_COLUMNS = ("doc_id", "source_file", "line", "text", "tokens", "reason_code", "reason")
@@ -92,36 +92,49 @@ def account(doc: Document, ex: Extraction) -> Accounting:
     for s in ex.skips:
         skip_spans.setdefault(s.line, []).append((s.start, s.end, s.reason_code, s.reason))
 
-    counts = {"tokens": 0, "in_facts": 0, "skipped": 0, "explained": 0, "unrecognised": 0}
+    n_tokens = in_facts = skipped = explained = unrecognised = 0
     rows = []
-    for line in doc.line_numbers():
-        text = doc.text(line)
-        tokens = numeric_tokens(text)
+    no_spans: list = []
+    for line, text in enumerate(doc.lines, start=1):
+        tokens = _numeric_tokens(text)
         if not tokens:
             continue
-        facts_here, skips_here = fact_spans.get(line, []), skip_spans.get(line, [])
+        n_tokens += len(tokens)
+        facts_here, skips_here = fact_spans.get(line, no_spans), skip_spans.get(line, no_spans)
         patterns_here = None   # computed only when a token is neither in a fact nor skipped
         by_reason: dict[tuple[str, str], list[str]] = {}
-        for tok in tokens:
-            counts["tokens"] += 1
-            if _inside(tok, facts_here):
-                counts["in_facts"] += 1
+        for t0, t1 in tokens:
+            for s, e in facts_here:
+                if s <= t0 and t1 <= e:
+                    break
+            else:
+                s = None
+            if s is not None:
+                in_facts += 1
                 continue
-            reason = next(((c, r) for s, e, c, r in skips_here if s <= tok[0] and tok[1] <= e), None)
+            reason = None
+            for s, e, c, r in skips_here:
+                if s <= t0 and t1 <= e:
+                    reason = (c, r)
+                    break
             if reason:
-                counts["skipped"] += 1
+                skipped += 1
             else:
                 if patterns_here is None:
                     patterns_here = _explained(text)
-                reason = next(((c, r) for s, e, c, r in patterns_here if s <= tok[0] and tok[1] <= e), None)
+                for s, e, c, r in patterns_here:
+                    if s <= t0 and t1 <= e:
+                        reason = (c, r)
+                        break
                 if reason:
-                    counts["explained"] += 1
+                    explained += 1
                 else:
-                    counts["unrecognised"] += 1
+                    unrecognised += 1
                     reason = (UNRECOGNISED, "a number no parser rule or token pattern accounts for")
-            by_reason.setdefault(reason, []).append(text[tok[0]:tok[1]])
+            by_reason.setdefault(reason, []).append(text[t0:t1])
         for (code, why), toks in sorted(by_reason.items()):
             rows.append({"doc_id": doc.doc_id, "source_file": doc.source_file, "line": line,
                          # "; " between tokens: a token may itself hold a space (16. 35)
                          "text": text, "tokens": "; ".join(toks), "reason_code": code, "reason": why})
-    return Accounting(doc.doc_id, unparsed=tuple(rows), **counts)
+    return Accounting(doc.doc_id, tokens=n_tokens, in_facts=in_facts, skipped=skipped, explained=explained,
+                      unrecognised=unrecognised, unparsed=tuple(rows))

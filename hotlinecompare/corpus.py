@@ -51,6 +51,7 @@ MERGE_ROWS = 40_000
 PARTITION_COLUMNS = ("city", "fiscal_year")
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 DATASET = "facts"
+_THREADS_VAR = "POLARS_MAX_THREADS"
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9_\-]+")
 _UNPARSED_SCHEMA = {c: pl.String for c in UNPARSED_COLUMNS} | {"line": pl.Int64}
 
@@ -199,12 +200,21 @@ def _run(tasks: list[tuple], jobs: int, progress: bool, total: int) -> list[Chun
                 results.append(build_chunk(task))
                 bar.update(results[-1].documents)
         else:
-            # spawn, not fork: polars' thread pool must not be forked.
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-                futures = [pool.submit(build_chunk, task) for task in tasks]
-                for future in as_completed(futures):
-                    results.append(future.result())
-                    bar.update(results[-1].documents)
+            # spawn, not fork: polars' thread pool must not be forked. Each worker is one of `jobs`
+            # busy processes, so its polars runs on one thread (more only contend for the cores).
+            saved = os.environ.get(_THREADS_VAR)
+            os.environ[_THREADS_VAR] = "1"
+            try:
+                with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+                    futures = [pool.submit(build_chunk, task) for task in tasks]
+                    for future in as_completed(futures):
+                        results.append(future.result())
+                        bar.update(results[-1].documents)
+            finally:
+                if saved is None:
+                    os.environ.pop(_THREADS_VAR, None)
+                else:
+                    os.environ[_THREADS_VAR] = saved
     finally:
         bar.close()
     return sorted(results, key=lambda r: r.index)
@@ -283,6 +293,8 @@ def merge_sorted_csv(files: list[Path], keys: tuple[str, ...], schema: dict, out
     batch = max(50, rows_in_memory // max(1, len(files)))
     columns = list(schema)
     positions = [columns.index(k) for k in keys]
+    if _concatenation_is_sorted(files, list(keys), out, columns):
+        return
 
     def rows(path: Path):
         lazy = pl.scan_parquet(path)
@@ -305,6 +317,23 @@ def merge_sorted_csv(files: list[Path], keys: tuple[str, ...], schema: dict, out
                 header, buffer = False, []
         if buffer or header:
             f.write(pl.DataFrame(buffer, schema=schema, orient="row").write_csv(include_header=header))
+
+
+def _concatenation_is_sorted(files: list[Path], keys: list[str], out: Path, columns: list[str]) -> bool:
+    """When the files' key ranges follow one another (documents in id order, the usual manifest),
+    the merge is their concatenation: stream it to ``out`` and say so; else write nothing."""
+    ranges = []
+    for path in files:
+        lazy = pl.scan_parquet(path).select(keys)
+        ends = pl.concat([lazy.head(1), lazy.tail(1)]).collect().rows()
+        if any(v is None for row in ends for v in row):   # null keys: leave ordering to the merge
+            return False
+        if ends:
+            ranges.append((path, ends[0], ends[-1]))
+    if not ranges or any(prev[2] > nxt[1] for prev, nxt in zip(ranges, ranges[1:])):
+        return False
+    pl.scan_parquet([p for p, *_ in ranges]).select(columns).sink_csv(out)
+    return True
 
 
 def _fresh(path: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .errors import HotlineError
 
@@ -35,7 +36,8 @@ class Document:
         return self.lines[line - 1]
 
     def cells(self, line: int) -> list[Cell]:
-        return split_cells(self.lines[line - 1], line)
+        # parsers ask for the same line's cells many times (and documents repeat lines): cached
+        return list(_split_cached(self.lines[line - 1], line))
 
     def line_numbers(self) -> range:
         return range(1, len(self.lines) + 1)
@@ -43,6 +45,18 @@ class Document:
 
 def split_cells(text: str, line: int = 0) -> list[Cell]:
     """Non-empty cells of a tab-separated line, trimmed, with offsets into the line."""
+    return list(_split_cached(text, line))
+
+
+@lru_cache(maxsize=65536)
+def _split_cached(text: str, line: int) -> tuple[Cell, ...]:
+    """:func:`split_cells` as a tuple (cells are frozen), cached per (line text, line number)."""
+    if "\t" not in text:
+        stripped = text.strip()
+        if not stripped:
+            return ()
+        start = len(text) - len(text.lstrip())
+        return (Cell(line, 0, stripped, start, start + len(stripped)),)
     cells, pos = [], 0
     for index, raw in enumerate(text.split("\t")):
         stripped = raw.strip()
@@ -50,7 +64,7 @@ def split_cells(text: str, line: int = 0) -> list[Cell]:
             start = pos + (len(raw) - len(raw.lstrip()))
             cells.append(Cell(line, index, stripped, start, start + len(stripped)))
         pos += len(raw) + 1
-    return cells
+    return tuple(cells)
 
 
 def decode(data: bytes, source: str) -> str:

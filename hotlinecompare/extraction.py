@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .document import Cell, Document
 from .numbers import Reading, find_quantities, read_cell, standardise
@@ -127,22 +128,24 @@ class Extraction:
 
     # -- internals -------------------------------------------------------
     def _row(self, line: int, start: int, end: int, **kw) -> dict:
-        text = self.doc.text(line)
-        quote = text[start:end]
+        doc = self.doc
+        quote = doc.lines[line - 1][start:end]
         if not quote.strip():
-            raise ValueError(f"{self.doc.source_file}:{line}: empty quote span {start}:{end}")
+            raise ValueError(f"{doc.source_file}:{line}: empty quote span {start}:{end}")
         fy = kw.pop("fiscal_year")
-        return {
-            "doc_id": self.doc.doc_id,
-            "source_file": self.doc.source_file,
+        row = {
+            "doc_id": doc.doc_id,
+            "source_file": doc.source_file,
             "line": line,
             "char_start": start,
             "quote": quote,
-            "city": self.doc.city,
-            "city_zh": self.doc.city_zh,
-            "fiscal_year": self.doc.fiscal_year if fy is None else fy,
-            **{k: _clean(v) if isinstance(v, str) else v for k, v in kw.items()},
+            "city": doc.city,
+            "city_zh": doc.city_zh,
+            "fiscal_year": doc.fiscal_year if fy is None else fy,
         }
+        for k, v in kw.items():
+            row[k] = _clean_cached(v) if type(v) is str else (_clean(v) if isinstance(v, str) else v)
+        return row
 
 
 _CLAUSE_BREAK = re.compile(r"[，。；;：:、,（）()\t\n“”\"]|其中")
@@ -171,3 +174,7 @@ def clause_before(text: str, pos: int, max_chars: int = 40) -> str:
 def _clean(text: str) -> str:
     """Strip HTML paragraph tags the export left in cells; keep everything else as written."""
     return text.replace("<p>", "").replace("</p>", "").strip()
+
+
+# Labels repeat across rows and documents: _row cleans them through this cache.
+_clean_cached = lru_cache(maxsize=65536)(_clean)

@@ -54,6 +54,7 @@ class UnitInfo:
     not_before: str  # characters that, right after the unit, show it is part of a word (人 in 人工)
 
 
+@lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Map full-width digits and signs to ASCII, keeping every offset unchanged."""
     return text.translate(_TRANSLATE)
@@ -156,4 +157,10 @@ def standardise(value: float, unit: str) -> tuple[float, str]:
     if info is None:
         return value, "?" + unit
     # Decimal arithmetic on the written digits: 66.07 万元 is 660700 yuan, not 660699.9999999999.
-    return float(Decimal(repr(value)) * Decimal(repr(info.factor))), info.unit_std
+    return _scaled(repr(value), info.factor), info.unit_std
+
+
+@lru_cache(maxsize=65536)
+def _scaled(value_repr: str, factor: float) -> float:
+    """``value × factor`` in Decimal arithmetic, cached (keyed by the value's repr, so -0.0 ≠ 0.0)."""
+    return float(Decimal(value_repr) * Decimal(repr(factor)))

@@ -9,6 +9,7 @@ exact). Failures are reported as they are; nothing is corrected here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 
@@ -26,10 +27,16 @@ def half_unit(fact: dict, std: bool = False) -> float:
     """Rounding error of a written number: half its last digit (0 for an exact zero or a head count)."""
     if not fact["value"] or fact["measure"] == "count":
         return 0.0
-    m = _NUMBER.search(normalise(fact["quote"]))
-    digits = len((m.group(1) or "").replace(" ", "")) if m else 0
+    digits = _decimals(fact["quote"])
     factor = fact["value_std"] / fact["value"] if std and fact["value_std"] is not None else 1.0
     return 0.5 * 10 ** -digits * abs(factor)
+
+
+@lru_cache(maxsize=16384)
+def _decimals(quote: str) -> int:
+    """Digits after the decimal point of the first number written in ``quote``."""
+    m = _NUMBER.search(normalise(quote))
+    return len((m.group(1) or "").replace(" ", "")) if m else 0
 
 
 def _check(doc_id: str, cid: str, description: str, expected: float, found: float,

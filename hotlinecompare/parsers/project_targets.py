@@ -57,6 +57,10 @@ def parse(doc: Document) -> Extraction:
     return ex
 
 
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w")
+
+
 def form_spans(doc: Document) -> list[tuple[int, int]]:
     """(first, last) line of each form: from one title line to the line before the next."""
     titles = {label_key(r["label"]) for r in labels_with_role("title")}
@@ -119,7 +123,7 @@ def _without_debris(ex: Extraction, cells: list[Cell]) -> list[Cell]:
         if role_of(cell.text) == "page_debris":
             ex.skip(cell.line, "page_debris", f"page-break debris {cell.text!r} in a label column",
                     cell=cell)
-        elif not re.search(r"\w", cell.text):   # 苏州 last line: ------- rule cells of the export
+        elif not _WORD.search(cell.text):   # 苏州 last line: ------- rule cells of the export
             ex.skip(cell.line, "page_debris", f"a rule cell {cell.text!r} of the export, no content",
                     cell=cell)
         else:
@@ -130,7 +134,7 @@ def _without_debris(ex: Extraction, cells: list[Cell]) -> list[Cell]:
 def _read_header(ex: Extraction, cells: list[Cell], roles: list[str]) -> None:
     """Header fields are names and dates, not facts; a contact's phone number is skipped."""
     for label, role, value, value_role in zip(cells, roles, cells[1:], roles[1:]):
-        if role == "contact" and not value_role and re.search(r"\d", value.text):
+        if role == "contact" and not value_role and _DIGIT.search(value.text):
             ex.skip(value.line, "contact_details",
                     f"{label.text}: a person's name and phone number, not a quantity", cell=value)
 
@@ -140,7 +144,7 @@ def _read_prose(ex: Extraction, form: Form, label: Cell) -> None:
     line, text = label.line, ex.doc.text(label.line)
     for m in _SENTENCE.finditer(text, label.end):
         start, end = _trimmed(text, m.start(), m.end())
-        if not re.search(r"\d", text[start:end]):
+        if not _DIGIT.search(text[start:end]):
             continue
         key = label_key(text[start:end])
         first_line = form.sentences.setdefault(key, line)
@@ -160,7 +164,7 @@ def _read_sentence(ex: Extraction, form: Form, line: int, start: int, end: int,
     # Quantities are read between the spans that are not quantities (7×24, 前35%, 2023 年 …).
     pos = start
     for s, e in sorted(excluded) + [(end, end)]:
-        if s > pos and re.search(r"\d", text[pos:s]):
+        if s > pos and _DIGIT.search(text[pos:s]):
             if restates is None:
                 for fact in ex.prose(line, basis="budget", section=form.section,
                                      fiscal_year=ex.doc.fiscal_year, basis_rules=basis_for_clause,
