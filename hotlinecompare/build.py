@@ -171,9 +171,24 @@ def publish(build: Build, raw_dir: Path, out_dir: Path) -> list[Path]:
     """Everything downstream of the fact table: the partitioned fact dataset, the harmonised tables,
     the satisfaction panel, ``datapackage.json``, the workbook and the build stamp (last)."""
     from .corpus import write_dataset
-    from .publish import clean_tables, write_tables
 
     write_dataset(build.facts, build.accounting["doc_id"].to_list(), Path(out_dir))
+    return publish_tables(build, raw_dir, out_dir)
+
+
+def read_clean(out_dir: Path) -> Build:
+    """The four single-file tables a build wrote, read back (the corpus build holds no Build in memory)."""
+    out = Path(out_dir)
+    unparsed = pl.read_csv(out / "unparsed.csv", infer_schema=False).with_columns(pl.col("line").cast(pl.Int64))
+    return Build(pl.read_parquet(out / "facts.parquet"), unparsed,
+                 pl.read_csv(out / "checks.csv", schema=CHECK_SCHEMA),
+                 pl.read_csv(out / "accounting.csv", schema=ACCOUNTING_SCHEMA))
+
+
+def publish_tables(build: Build, raw_dir: Path, out_dir: Path) -> list[Path]:
+    """The harmonised tables, panel, ``datapackage.json``, workbook and stamp of a build."""
+    from .publish import clean_tables, write_tables
+
     return write_tables(clean_tables(build), Path(out_dir), raw_dir=Path(raw_dir))
 
 

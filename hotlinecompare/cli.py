@@ -14,9 +14,7 @@ from .errors import HotlineError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    import polars as pl
-
-    from .build import run, summary_lines
+    from .build import publish_tables, read_clean, run, summary_lines
     from .corpus import LARGE_CORPUS, build_corpus, manifest_size
 
     jobs, partitioned = getattr(args, "jobs", None), getattr(args, "partitioned", False)
@@ -27,17 +25,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for line in summary.lines():
             print(line)
         print(f"wrote {args.out}/" + ", ".join(p.name for p in summary.outputs))
-        if not partitioned and getattr(args, "harmonise", True):  # harmonised tables from the corpus build's single files
-            from .build import ACCOUNTING_SCHEMA, CHECK_SCHEMA, Build
-            from .publish import clean_tables, write_tables
-
-            out = Path(args.out)
-            build = Build(pl.read_parquet(out / "facts.parquet"),
-                          pl.read_csv(out / "unparsed.csv", infer_schema=False).with_columns(pl.col("line").cast(pl.Int64)),
-                          pl.read_csv(out / "checks.csv", schema=CHECK_SCHEMA),
-                          pl.read_csv(out / "accounting.csv", schema=ACCOUNTING_SCHEMA))
+        if not partitioned and getattr(args, "harmonise", True):
             try:
-                write_tables(clean_tables(build), out, raw_dir=Path(args.raw))
+                publish_tables(read_clean(Path(args.out)), Path(args.raw), Path(args.out))
             except HotlineError as e:  # e.g. several documents for one city-year: a recipe can't choose
                 print(f"hotlinecompare build: warning: the harmonised tables were not rebuilt "
                       f"(the fact table and reports above were):\n{e}", file=sys.stderr)
