@@ -19,7 +19,7 @@ import polars as pl
 
 from .accounting import UNPARSED_COLUMNS, account
 from .document import Document
-from .facts import fact_schema, to_frame
+from .facts import fact_schema
 from .parsing import PARSER_MODULES, parse, parser_for
 from .raw import load_corpus
 
@@ -75,7 +75,7 @@ def build_rows(docs: list[Document]) -> Rows:
             "explained": acct.explained, "unrecognised": acct.unrecognised,
             "accounted_pct": round(100.0 * acct.accounted / acct.tokens, 2) if acct.tokens else 100.0,
         })
-    facts = fact_records(fact_rows)
+    facts = fact_rows   # Extraction makes every row complete, typed and with its fact_id
     kinds = sorted({d.kind for d in docs} & set(PARSER_MODULES))
     checks = []
     for k in kinds:
@@ -86,38 +86,6 @@ def build_rows(docs: list[Document]) -> Rows:
             checks += module.reconcile(pl.DataFrame(facts, schema=fact_schema(), orient="row")).to_dicts()
     checks.sort(key=lambda c: (c["doc_id"], c["check_id"]))
     return Rows(facts, unparsed_rows, checks, acct_rows)
-
-
-_FLOAT, _INT = pl.Float64, pl.Int64
-
-
-def fact_records(rows: list[dict]) -> list[dict]:
-    """Fact rows as :func:`~hotlinecompare.facts.to_frame` would hold them: every column, typed, with ids.
-
-    ``fact_id`` is ``{doc_id}-L{line:04d}-{n}``, n counting facts on a line in the order given.
-    """
-    schema = fact_schema()
-    floats = [k for k, t in schema.items() if t == _FLOAT]
-    ints = [k for k, t in schema.items() if t == _INT]
-    keys = [k for k in schema if k != "fact_id"]
-    counter: dict[tuple, int] = {}
-    out = []
-    for r in rows:
-        rec = dict(zip(keys, map(r.get, keys)))
-        for k in floats:
-            v = rec[k]
-            if v is not None and type(v) is not float:
-                rec[k] = float(v)
-        for k in ints:
-            v = rec[k]
-            if v is not None and type(v) is not int:
-                rec[k] = int(v)
-        doc_id, line = rec["doc_id"], rec["line"]
-        key = (doc_id, line)
-        n = counter[key] = counter.get(key, 0) + 1
-        rec["fact_id"] = f"{doc_id}-L{str(line).zfill(4)}-{n}"
-        out.append(rec)
-    return out
 
 
 UNPARSED_SCHEMA = {c: (pl.Int64 if c == "line" else pl.String) for c in UNPARSED_COLUMNS}
@@ -131,8 +99,7 @@ def _columns(rows: list[dict], schema: dict) -> dict[str, list]:
 def frames(rows: Rows) -> Build:
     """The typed frames of a build's rows."""
     schema = fact_schema()
-    # fact rows are typed by fact_records: polars reads the dicts directly (faster than column lists)
-    facts = pl.DataFrame(rows.facts, schema=schema, orient="row") if rows.facts else pl.DataFrame(schema=schema)
+    facts = pl.DataFrame(_columns(rows.facts, schema), schema=schema)
     unparsed = pl.DataFrame(_columns(rows.unparsed, UNPARSED_SCHEMA), schema=UNPARSED_SCHEMA)
     checks = pl.DataFrame(_columns(rows.checks, CHECK_SCHEMA), schema=CHECK_SCHEMA)
     accounting = pl.DataFrame(_columns(rows.accounting, ACCOUNTING_SCHEMA), schema=ACCOUNTING_SCHEMA)
@@ -172,7 +139,7 @@ def publish(build: Build, raw_dir: Path, out_dir: Path) -> list[Path]:
     the satisfaction panel, ``datapackage.json``, the workbook and the build stamp (last)."""
     from .corpus import write_dataset
 
-    write_dataset(build.facts, build.accounting["doc_id"].to_list(), Path(out_dir))
+    write_dataset(build.facts, Path(out_dir))
     return publish_tables(build, raw_dir, out_dir)
 
 

@@ -3,19 +3,20 @@
 The manifest is cut into chunks of consecutive documents (the chunk size depends
 only on the number of documents, never on ``jobs``, so the output does not
 either). A worker process parses one chunk, one document at a time, with the
-same :func:`~hotlinecompare.build.build_facts` as the in-memory build, and
-writes the chunk's facts straight to the partitioned dataset::
+same :func:`~hotlinecompare.build.build_rows` as the in-memory build, and
+stages the chunk's tables as parquet files; only one chunk's rows are in a
+worker's memory at a time. At the end polars' streaming engine combines the
+staged files, never holding them all in memory, into the partitioned dataset::
 
-    facts/city=<city>/fiscal_year=<year>/part-<chunk>.parquet
+    facts/city=<city>/fiscal_year=<year>/00000000.parquet
 
-(hive-style; a fact without a fiscal year goes to ``fiscal_year=__HIVE_DEFAULT_PARTITION__``,
-which polars and Spark read as null). Only one chunk's facts are in a worker's
-memory at a time. The report tables (``unparsed.csv``, ``checks.csv``,
-``accounting.csv``) and, unless ``single_files=False``, ``facts.parquet`` and
-``facts.csv`` are combined at the end from per-chunk files by polars' streaming
-``sink_*``. Their rows are in the same order as the in-memory build's, and the
-CSV files are byte-identical to it; ``facts.parquet`` holds the same rows but is
-not byte-identical (row groups differ).
+(hive-style, one file per partition unless it grows very large, rows in reading
+order; a fact without a fiscal year goes to ``fiscal_year=__HIVE_DEFAULT_PARTITION__``,
+which polars and Spark read as null), the report tables (``unparsed.csv``,
+``checks.csv``, ``accounting.csv``) and, unless ``single_files=False``,
+``facts.parquet`` and ``facts.csv``. Rows are in the same order as the in-memory
+build's; the CSV files and the dataset are byte-identical to it, ``facts.parquet``
+holds the same rows but is not byte-identical (row groups differ).
 """
 
 from __future__ import annotations
@@ -76,36 +77,30 @@ def partition_path(city: str, fiscal_year: int | None) -> str:
     return f"city={city}/fiscal_year={year}"
 
 
-def write_partitions(facts: pl.DataFrame, dataset_dir: Path, chunk: int) -> list[Path]:
-    """Write one chunk's facts into the dataset: one file per (city, fiscal_year), rows in reading order.
+def sink_dataset(facts: pl.LazyFrame | pl.DataFrame, dataset_dir: Path) -> int:
+    """Write fact rows into the (new, empty) folder ``dataset_dir`` as the partitioned dataset.
 
-    The partition columns live in the folder names, not in the files (as Hive, Spark and DuckDB expect).
+    One file per (city, fiscal_year) in reading order, streamed by polars; the partition columns
+    live in the folder names, not in the files (as Hive, Spark and DuckDB expect). A city key that
+    cannot name a folder is refused before anything is written. Returns the number of partitions.
     """
-    written = []
-    if facts.height == 0:
-        return written
-    for (city, year), part in facts.partition_by(list(PARTITION_COLUMNS), maintain_order=True,
-                                                 as_dict=True).items():
-        folder = Path(dataset_dir) / partition_path(city, year)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"part-{chunk:05d}.parquet"
-        part.drop(list(PARTITION_COLUMNS)).write_parquet(path, compression="zstd")
-        written.append(path)
-    return written
+    lazy = facts.lazy()
+    keys = lazy.select(PARTITION_COLUMNS).unique().collect()
+    for city, year in keys.rows():
+        partition_path(city, year)
+    if keys.height:
+        lazy.sink_parquet(pl.PartitionBy(Path(dataset_dir), key=list(PARTITION_COLUMNS), include_key=False),
+                          compression="zstd", mkdir=True)
+    return keys.height
 
 
-def write_dataset(facts: pl.DataFrame, doc_ids: list[str], out_dir: Path) -> Path:
-    """The partitioned dataset of an in-memory build, cut into the same chunks as :func:`build_corpus`.
+def write_dataset(facts: pl.DataFrame, out_dir: Path) -> Path:
+    """The partitioned dataset of an in-memory build (the same files :func:`build_corpus` writes).
 
-    ``doc_ids`` is the manifest order; the dataset is replaced as a whole.
+    The dataset ``out_dir/facts`` is replaced as a whole.
     """
-    size = chunk_size(len(doc_ids))
-    chunk_of = {d: i // size for i, d in enumerate(doc_ids)}
     staging = _fresh(Path(out_dir) / f".{DATASET}-tmp")
-    with_chunk = facts.with_columns(pl.col("doc_id").replace_strict(chunk_of, return_dtype=pl.Int64)
-                                    .alias("_chunk"))
-    for (chunk,), part in with_chunk.partition_by("_chunk", maintain_order=True, as_dict=True).items():
-        write_partitions(part.drop("_chunk"), staging, chunk)
+    sink_dataset(facts, staging)
     return _publish(staging, Path(out_dir) / DATASET)
 
 
@@ -127,7 +122,6 @@ class ChunkResult:
     unrecognised: int
     failed_checks: int
     checks: int
-    partitions: tuple[str, ...]
 
 
 @dataclass
@@ -172,20 +166,21 @@ def build_corpus(raw_dir: Path, out_dir: Path, *, jobs: int | None = None, progr
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = _fresh(out_dir / ".build-tmp")
     dataset_tmp = _fresh(out_dir / f".{DATASET}-tmp")
-    tasks = [(i, str(raw_dir), str(dataset_tmp), str(staging), chunk) for i, chunk in enumerate(chunks)]
+    tasks = [(i, str(raw_dir), str(staging), chunk) for i, chunk in enumerate(chunks)]
     try:
         results = _run(tasks, jobs, progress, len(rows))
+        partitions = sink_dataset(_scan_staged(staging, "facts", len(chunks), fact_schema()), dataset_tmp)
+        part_files = sum(1 for _ in dataset_tmp.rglob("*.parquet"))
         outputs = _combine(staging, out_dir, len(chunks), single_files)
         outputs.append(_publish(dataset_tmp, out_dir / DATASET))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(dataset_tmp, ignore_errors=True)
-    partitions = {p for r in results for p in r.partitions}
     return CorpusSummary(
         documents=len(rows), bytes=sum(r.bytes for r in results), facts=sum(r.facts for r in results),
         unrecognised=sum(r.unrecognised for r in results), checks=sum(r.checks for r in results),
-        failed_checks=sum(r.failed_checks for r in results), partitions=len(partitions),
-        part_files=sum(len(r.partitions) for r in results), jobs=jobs, chunks=len(chunks),
+        failed_checks=sum(r.failed_checks for r in results), partitions=partitions,
+        part_files=part_files, jobs=jobs, chunks=len(chunks),
         seconds=time.perf_counter() - started, outputs=outputs)
 
 
@@ -221,10 +216,10 @@ def _run(tasks: list[tuple], jobs: int, progress: bool, total: int) -> list[Chun
 
 
 def build_chunk(task: tuple) -> ChunkResult:
-    """Worker: parse one chunk document by document, write its partition files and its staged tables."""
+    """Worker: parse one chunk document by document and stage its tables."""
     from .check import crash_error
 
-    index, raw_dir, dataset_dir, staging, rows = task
+    index, raw_dir, staging, rows = task
     # Each document is built on its own (as build_facts([doc])); the chunk's frames are made once.
     chunk_rows = Rows([], [], [], [])
     size = 0
@@ -243,14 +238,12 @@ def build_chunk(task: tuple) -> ChunkResult:
         chunk_rows.accounting += one.accounting
     built = frames(chunk_rows)
     facts, unparsed, checks, accounting = built.facts, built.unparsed, built.checks, built.accounting
-    written = write_partitions(facts, Path(dataset_dir), index)
     stage = Path(staging)
     for name, frame in (("facts", facts), ("unparsed", unparsed), ("checks", checks),
                         ("accounting", accounting)):
         frame.write_parquet(stage / f"{name}-{index:05d}.parquet", compression="lz4", statistics=False)
     return ChunkResult(index, len(rows), size, facts.height, int(accounting["unrecognised"].sum()),
-                       int((~checks["passed"]).sum()), checks.height,
-                       tuple(str(p.parent.relative_to(dataset_dir)) for p in written))
+                       int((~checks["passed"]).sum()), checks.height)
 
 
 def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
@@ -258,11 +251,16 @@ def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
     return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
 
 
+def _scan_staged(staging: Path, name: str, n_chunks: int, schema: dict) -> pl.LazyFrame:
+    """One staged table of every chunk, in chunk order, as one lazy frame."""
+    files = [staging / f"{name}-{i:05d}.parquet" for i in range(n_chunks)]
+    return pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
+
+
 def _combine(staging: Path, out_dir: Path, n_chunks: int, single_files: bool) -> list[Path]:
     """The single-file outputs from the chunks' staged tables, streamed (never all in memory)."""
     def scan(name: str, schema: dict) -> pl.LazyFrame:
-        files = [staging / f"{name}-{i:05d}.parquet" for i in range(n_chunks)]
-        return pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
+        return _scan_staged(staging, name, n_chunks, schema)
 
     outputs = []
     if single_files:

@@ -37,6 +37,7 @@ class Extraction:
     doc: Document
     facts: list[dict] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
+    _on_line: dict[int, int] = field(default_factory=dict, repr=False)   # facts made so far per line
 
     # -- numbers ---------------------------------------------------------
     def number(self, line: int, start: int, end: int, reading: Reading, *, basis: str,
@@ -57,13 +58,9 @@ class Extraction:
         unit_in_force = written or (unit or "")
         source = "cell" if written else (unit_from or ("header" if unit else ""))
         value_std, unit_std = standardise(reading.value, unit_in_force)
-        fact = self._row(line, start, end, basis=basis, table=table, section=section, item=item,
-                         measure=measure, period=period, level1=level1, level2=level2,
-                         level3=level3, fiscal_year=fiscal_year, note=note)
-        fact.update(operator=reading.operator, value=reading.value, unit=unit_in_force,
-                    unit_from=source, value_std=value_std, unit_std=unit_std, value_text="")
-        self.facts.append(fact)
-        return fact
+        return self._row(line, start, end, fiscal_year, basis, table, section, item, level1, level2, level3,
+                         measure, period, note, reading.operator, reading.value, unit_in_force, source,
+                         value_std, unit_std, "")
 
     def cell_number(self, cell: Cell, **kw) -> dict | None:
         """Read a cell that must hold one number; an unreadable cell becomes a skip, not a guess."""
@@ -86,14 +83,8 @@ class Extraction:
                    level1: str = "", level2: str = "", level3: str = "",
                    fiscal_year: int | None = None, note: str = "", **_unit) -> dict:
         """Record a qualitative value such as 充分, 合格 or 按时推进."""
-        fact = self._row(cell.line, cell.start, cell.end, basis=basis, table=table,
-                         section=section, item=item, measure=measure, period=period,
-                         level1=level1, level2=level2, level3=level3,
-                         fiscal_year=fiscal_year, note=note)
-        fact.update(operator="", value=None, unit="", unit_from="", value_std=None,
-                    unit_std="", value_text=cell.text)
-        self.facts.append(fact)
-        return fact
+        return self._row(cell.line, cell.start, cell.end, fiscal_year, basis, table, section, item, level1,
+                         level2, level3, measure, period, note, "", None, "", "", None, "", cell.text)
 
     def prose(self, line: int, *, basis: str, table: str = "prose", section: str = "",
               fiscal_year: int | None = None, basis_rules=None, start: int = 0,
@@ -127,24 +118,32 @@ class Extraction:
         self.skips.append(Skip(line, start, end, reason_code, reason))
 
     # -- internals -------------------------------------------------------
-    def _row(self, line: int, start: int, end: int, **kw) -> dict:
+    def _row(self, line: int, start: int, end: int, fiscal_year, basis, table, section, item, level1,
+             level2, level3, measure, period, note, operator, value, unit, unit_from, value_std, unit_std,
+             value_text) -> dict:
+        """Append and return a fact row: every column of ``data/fact_fields.csv``, typed, with its id.
+
+        ``fact_id`` is ``{doc_id}-L{line:04d}-{n}``, n counting this document's facts on ``line``
+        in the order they are made (which is the order of :attr:`facts`). Labels are cleaned
+        (:func:`_clean`); the quote is the line's own text.
+        """
         doc = self.doc
         quote = doc.lines[line - 1][start:end]
         if not quote.strip():
             raise ValueError(f"{doc.source_file}:{line}: empty quote span {start}:{end}")
-        fy = kw.pop("fiscal_year")
+        n = self._on_line[line] = self._on_line.get(line, 0) + 1
+        c = _label
         row = {
-            "doc_id": doc.doc_id,
-            "source_file": doc.source_file,
-            "line": line,
-            "char_start": start,
-            "quote": quote,
-            "city": doc.city,
-            "city_zh": doc.city_zh,
-            "fiscal_year": doc.fiscal_year if fy is None else fy,
+            "fact_id": f"{doc.doc_id}-L{str(line).zfill(4)}-{n}",
+            "doc_id": doc.doc_id, "source_file": doc.source_file, "line": line, "char_start": start,
+            "quote": quote, "city": doc.city, "city_zh": doc.city_zh,
+            "fiscal_year": doc.fiscal_year if fiscal_year is None else int(fiscal_year),
+            "basis": c(basis), "table": c(table), "section": c(section), "item": c(item),
+            "level1": c(level1), "level2": c(level2), "level3": c(level3), "measure": c(measure),
+            "period": c(period), "operator": operator, "value": value, "unit": unit, "unit_from": unit_from,
+            "value_std": value_std, "unit_std": unit_std, "value_text": value_text, "note": c(note),
         }
-        for k, v in kw.items():
-            row[k] = _clean_cached(v) if type(v) is str else (_clean(v) if isinstance(v, str) else v)
+        self.facts.append(row)
         return row
 
 
@@ -178,3 +177,8 @@ def _clean(text: str) -> str:
 
 # Labels repeat across rows and documents: _row cleans them through this cache.
 _clean_cached = lru_cache(maxsize=65536)(_clean)
+
+
+def _label(value):
+    """A label as the fact table holds it: text cleaned by :func:`_clean`, anything else (None) as given."""
+    return _clean_cached(value) if type(value) is str else (_clean(value) if isinstance(value, str) else value)

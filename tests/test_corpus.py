@@ -34,7 +34,7 @@ def seed_build():
 def in_memory(tmp_path_factory, seed_build):
     out = tmp_path_factory.mktemp("in_memory")
     write_clean(seed_build, out)
-    write_dataset(seed_build.facts, seed_build.accounting["doc_id"].to_list(), out)
+    write_dataset(seed_build.facts, out)
     return out
 
 
