@@ -10,6 +10,8 @@ import pytest
 
 from hotlinecompare.build import build_facts, write_clean
 from hotlinecompare.cli import main
+from hotlinecompare.facts import assign_ids, fact_schema
+from hotlinecompare.parsing import parse
 from hotlinecompare.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,23 @@ def test_every_quote_is_the_text_at_its_line_and_offset(build, docs):
     for r in build.facts.iter_rows(named=True):
         line = docs[r["doc_id"]].text(r["line"])
         assert line[r["char_start"]:r["char_start"] + len(r["quote"])] == r["quote"], r["fact_id"]
+
+
+def test_parsers_make_complete_typed_fact_rows_with_the_ids_the_frame_would_assign(docs, build):
+    """Extraction's rows go into the fact table as they are: every column, python types that match
+    the schema, and fact ids equal to numbering the facts of each line in reading order."""
+    python_type = {pl.String: str, pl.Int64: int, pl.Float64: float}
+    schema = fact_schema()
+    for doc in docs.values():
+        rows = parse(doc).facts
+        assert rows, doc.doc_id
+        for r in rows:
+            assert list(r) == list(schema), r["fact_id"]
+            for name, dtype in schema.items():
+                assert r[name] is None or type(r[name]) is python_type[dtype], (r["fact_id"], name, r[name])
+        renumbered = assign_ids(pl.DataFrame([{k: v for k, v in r.items() if k != "fact_id"} for r in rows]))
+        assert renumbered["fact_id"].to_list() == [r["fact_id"] for r in rows]
+    assert build.facts.columns == list(schema)
 
 
 def test_source_file_is_the_raw_path(build):
