@@ -139,7 +139,7 @@ def publish(build: Build, raw_dir: Path, out_dir: Path) -> list[Path]:
     the satisfaction panel, ``datapackage.json``, the workbook and the build stamp (last)."""
     from .corpus import write_dataset
 
-    write_dataset(build.facts, Path(out_dir))
+    write_dataset(build.facts, build.accounting["doc_id"].to_list(), Path(out_dir))
     return publish_tables(build, raw_dir, out_dir)
 
 

@@ -5,13 +5,13 @@ only on the number of documents, never on ``jobs``, so the output does not
 either). A worker process parses one chunk, one document at a time, with the
 same :func:`~hotlinecompare.build.build_rows` as the in-memory build, and
 stages the chunk's tables as parquet files; only one chunk's rows are in a
-worker's memory at a time. At the end polars' streaming engine combines the
-staged files, never holding them all in memory, into the partitioned dataset::
+worker's memory at a time. At the end the staged files are combined, never all
+in memory at once, into the partitioned dataset::
 
-    facts/city=<city>/fiscal_year=<year>/00000000.parquet
+    facts/city=<city>/fiscal_year=<year>/part-<group>.parquet
 
-(hive-style, one file per partition unless it grows very large, rows in reading
-order; a fact without a fiscal year goes to ``fiscal_year=__HIVE_DEFAULT_PARTITION__``,
+(hive-style, one file per partition and group of about 1,024 documents, rows in
+reading order; a fact without a fiscal year goes to ``fiscal_year=__HIVE_DEFAULT_PARTITION__``,
 which polars and Spark read as null), the report tables (``unparsed.csv``,
 ``checks.csv``, ``accounting.csv``) and, unless ``single_files=False``,
 ``facts.parquet`` and ``facts.csv``. Rows are in the same order as the in-memory
@@ -47,6 +47,9 @@ LARGE_CORPUS = 64
 TARGET_CHUNKS = 32
 # …of at most this many documents (a worker holds one chunk's facts in memory).
 MAX_CHUNK = 128
+# The dataset's files hold about this many documents each (a file group of whole chunks, written from
+# memory by the main process: fewer, larger files than one per chunk, in bounded memory).
+GROUP_DOCS = 1024
 # Rows held in memory while merging the chunks' sorted checks (shared among the chunk files).
 MERGE_ROWS = 40_000
 PARTITION_COLUMNS = ("city", "fiscal_year")
@@ -77,30 +80,42 @@ def partition_path(city: str, fiscal_year: int | None) -> str:
     return f"city={city}/fiscal_year={year}"
 
 
-def sink_dataset(facts: pl.LazyFrame | pl.DataFrame, dataset_dir: Path) -> int:
-    """Write fact rows into the (new, empty) folder ``dataset_dir`` as the partitioned dataset.
+def dataset_group(n_docs: int) -> int:
+    """Documents per file group of the dataset: whole chunks, about :data:`GROUP_DOCS` documents."""
+    size = chunk_size(n_docs)
+    return size * max(1, GROUP_DOCS // size)
 
-    One file per (city, fiscal_year) in reading order, streamed by polars; the partition columns
-    live in the folder names, not in the files (as Hive, Spark and DuckDB expect). A city key that
-    cannot name a folder is refused before anything is written. Returns the number of partitions.
+
+def write_partitions(facts: pl.DataFrame, dataset_dir: Path, group: int) -> list[Path]:
+    """Write one file group's facts into the dataset: one file per (city, fiscal_year), rows in reading order.
+
+    The partition columns live in the folder names, not in the files (as Hive, Spark and DuckDB expect).
     """
-    lazy = facts.lazy()
-    keys = lazy.select(PARTITION_COLUMNS).unique().collect()
-    for city, year in keys.rows():
-        partition_path(city, year)
-    if keys.height:
-        lazy.sink_parquet(pl.PartitionBy(Path(dataset_dir), key=list(PARTITION_COLUMNS), include_key=False),
-                          compression="zstd", mkdir=True)
-    return keys.height
+    written = []
+    if facts.height == 0:
+        return written
+    for (city, year), part in facts.partition_by(list(PARTITION_COLUMNS), maintain_order=True,
+                                                 as_dict=True).items():
+        folder = Path(dataset_dir) / partition_path(city, year)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"part-{group:05d}.parquet"
+        part.drop(list(PARTITION_COLUMNS)).write_parquet(path, compression="zstd")
+        written.append(path)
+    return written
 
 
-def write_dataset(facts: pl.DataFrame, out_dir: Path) -> Path:
-    """The partitioned dataset of an in-memory build (the same files :func:`build_corpus` writes).
+def write_dataset(facts: pl.DataFrame, doc_ids: list[str], out_dir: Path) -> Path:
+    """The partitioned dataset of an in-memory build: the same files :func:`build_corpus` writes.
 
-    The dataset ``out_dir/facts`` is replaced as a whole.
+    ``doc_ids`` is the manifest order; the dataset ``out_dir/facts`` is replaced as a whole.
     """
+    size = dataset_group(len(doc_ids))
+    group_of = {d: i // size for i, d in enumerate(doc_ids)}
     staging = _fresh(Path(out_dir) / f".{DATASET}-tmp")
-    sink_dataset(facts, staging)
+    with_group = facts.with_columns(pl.col("doc_id").replace_strict(group_of, return_dtype=pl.Int64)
+                                    .alias("_group"))
+    for (group,), part in with_group.partition_by("_group", maintain_order=True, as_dict=True).items():
+        write_partitions(part.drop("_group"), staging, group)
     return _publish(staging, Path(out_dir) / DATASET)
 
 
@@ -169,8 +184,8 @@ def build_corpus(raw_dir: Path, out_dir: Path, *, jobs: int | None = None, progr
     tasks = [(i, str(raw_dir), str(staging), chunk) for i, chunk in enumerate(chunks)]
     try:
         results = _run(tasks, jobs, progress, len(rows))
-        partitions = sink_dataset(_scan_staged(staging, "facts", len(chunks), fact_schema()), dataset_tmp)
-        part_files = sum(1 for _ in dataset_tmp.rglob("*.parquet"))
+        written = _write_groups(staging, dataset_tmp, len(chunks), dataset_group(len(rows)) // size)
+        partitions, part_files = len({p.parent for p in written}), len(written)
         outputs = _combine(staging, out_dir, len(chunks), single_files)
         outputs.append(_publish(dataset_tmp, out_dir / DATASET))
     finally:
@@ -249,6 +264,15 @@ def build_chunk(task: tuple) -> ChunkResult:
 def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
     frames = [f for f in frames if f.height]
     return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
+
+
+def _write_groups(staging: Path, dataset_dir: Path, n_chunks: int, chunks_per_group: int) -> list[Path]:
+    """The dataset from the chunks' staged facts, one file group (a few chunks) in memory at a time."""
+    written = []
+    for group, first in enumerate(range(0, n_chunks, chunks_per_group)):
+        files = [staging / f"facts-{i:05d}.parquet" for i in range(first, min(first + chunks_per_group, n_chunks))]
+        written += write_partitions(pl.read_parquet(files), dataset_dir, group)
+    return written
 
 
 def _scan_staged(staging: Path, name: str, n_chunks: int, schema: dict) -> pl.LazyFrame:

@@ -34,7 +34,7 @@ def seed_build():
 def in_memory(tmp_path_factory, seed_build):
     out = tmp_path_factory.mktemp("in_memory")
     write_clean(seed_build, out)
-    write_dataset(seed_build.facts, out)
+    write_dataset(seed_build.facts, seed_build.accounting["doc_id"].to_list(), out)
     return out
 
 
@@ -140,6 +140,23 @@ def test_merging_sorted_chunk_files_equals_a_stable_sort_of_all_rows(tmp_path):
 
 def test_chunks_depend_on_the_corpus_size_only():
     assert [chunk_size(n) for n in (1, 5, 32, 33, 1000, 10_000)] == [1, 1, 1, 2, 32, 128]
+
+
+def test_dataset_files_group_whole_chunks_and_both_builds_cut_them_alike(tmp_path, monkeypatch, seed_build):
+    import hotlinecompare.corpus as corpus
+
+    monkeypatch.setattr(corpus, "GROUP_DOCS", 2)            # 5 documents, chunks of 1: groups of 2, 2, 1
+    assert corpus.dataset_group(5) == 2 and corpus.dataset_group(10_000) == 128
+    summary = build_corpus(RAW, tmp_path / "streamed", jobs=1)
+    doc_ids = seed_build.accounting["doc_id"].to_list()
+    write_dataset(seed_build.facts, doc_ids, tmp_path / "in_memory")
+    assert _tree(tmp_path / "streamed" / "facts") == _tree(tmp_path / "in_memory" / "facts")
+    names = {p.name for p in (tmp_path / "streamed" / "facts").rglob("*.parquet")}
+    assert names == {"part-00000.parquet", "part-00001.parquet", "part-00002.parquet"}
+    files = list((tmp_path / "streamed" / "facts").rglob("*.parquet"))
+    assert summary.part_files == len(files) and summary.partitions == len({f.parent for f in files})
+    assert scan_facts(tmp_path / "streamed" / "facts").collect().sort("fact_id").equals(
+        seed_build.facts.sort("fact_id"))
 
 
 def test_a_city_key_that_cannot_name_a_folder_is_refused():
