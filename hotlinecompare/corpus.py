@@ -28,7 +28,7 @@ import re
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -184,9 +184,13 @@ def build_corpus(raw_dir: Path, out_dir: Path, *, jobs: int | None = None, progr
     tasks = [(i, str(raw_dir), str(staging), chunk) for i, chunk in enumerate(chunks)]
     try:
         results = _run(tasks, jobs, progress, len(rows))
-        written = _write_groups(staging, dataset_tmp, len(chunks), dataset_group(len(rows)) // size)
+        # The single-file tables (streaming sinks) and the dataset (file groups) are independent:
+        # made side by side (polars works outside the GIL).
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            combined = thread.submit(_combine, staging, out_dir, len(chunks), single_files)
+            written = _write_groups(staging, dataset_tmp, len(chunks), dataset_group(len(rows)) // size)
+            outputs = combined.result()
         partitions, part_files = len({p.parent for p in written}), len(written)
-        outputs = _combine(staging, out_dir, len(chunks), single_files)
         outputs.append(_publish(dataset_tmp, out_dir / DATASET))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -215,11 +219,17 @@ def _run(tasks: list[tuple], jobs: int, progress: bool, total: int) -> list[Chun
             saved = os.environ.get(_THREADS_VAR)
             os.environ[_THREADS_VAR] = "1"
             try:
-                with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
+                try:
                     futures = [pool.submit(build_chunk, task) for task in tasks]
                     for future in as_completed(futures):
                         results.append(future.result())
                         bar.update(results[-1].documents)
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+                # Every chunk is done: let the workers exit (tearing down takes a while) while we go on.
+                pool.shutdown(wait=False)
             finally:
                 if saved is None:
                     os.environ.pop(_THREADS_VAR, None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .document import Cell, Document
 from .numbers import Reading, find_quantities, read_cell, standardise
@@ -132,16 +131,20 @@ class Extraction:
         if not quote.strip():
             raise ValueError(f"{doc.source_file}:{line}: empty quote span {start}:{end}")
         n = self._on_line[line] = self._on_line.get(line, 0) + 1
-        c = _label
+        ok, c = _CLEAN, _label   # most labels are clean already: a set lookup instead of a call
         row = {
             "fact_id": f"{doc.doc_id}-L{str(line).zfill(4)}-{n}",
             "doc_id": doc.doc_id, "source_file": doc.source_file, "line": line, "char_start": start,
             "quote": quote, "city": doc.city, "city_zh": doc.city_zh,
             "fiscal_year": doc.fiscal_year if fiscal_year is None else int(fiscal_year),
-            "basis": c(basis), "table": c(table), "section": c(section), "item": c(item),
-            "level1": c(level1), "level2": c(level2), "level3": c(level3), "measure": c(measure),
-            "period": c(period), "operator": operator, "value": value, "unit": unit, "unit_from": unit_from,
-            "value_std": value_std, "unit_std": unit_std, "value_text": value_text, "note": c(note),
+            "basis": basis if basis in ok else c(basis), "table": table if table in ok else c(table),
+            "section": section if section in ok else c(section), "item": item if item in ok else c(item),
+            "level1": level1 if level1 in ok else c(level1), "level2": level2 if level2 in ok else c(level2),
+            "level3": level3 if level3 in ok else c(level3),
+            "measure": measure if measure in ok else c(measure), "period": period if period in ok else c(period),
+            "operator": operator, "value": value, "unit": unit, "unit_from": unit_from,
+            "value_std": value_std, "unit_std": unit_std, "value_text": value_text,
+            "note": note if note in ok else c(note),
         }
         self.facts.append(row)
         return row
@@ -175,10 +178,22 @@ def _clean(text: str) -> str:
     return text.replace("<p>", "").replace("</p>", "").strip()
 
 
-# Labels repeat across rows and documents: _row cleans them through this cache.
-_clean_cached = lru_cache(maxsize=65536)(_clean)
+# Labels repeat across rows and documents: _row looks them up in these (bounded) caches.
+_CACHE_SIZE = 65536
+_CLEAN: set[str] = {""}           # labels that _clean leaves as they are
+_CLEANED: dict[str, str] = {}     # the others, cleaned
 
 
 def _label(value):
     """A label as the fact table holds it: text cleaned by :func:`_clean`, anything else (None) as given."""
-    return _clean_cached(value) if type(value) is str else (_clean(value) if isinstance(value, str) else value)
+    if not isinstance(value, str):
+        return value
+    cleaned = _CLEANED.get(value)
+    if cleaned is None:
+        cleaned = _clean(value)
+        if cleaned == value and type(value) is str:
+            if len(_CLEAN) < _CACHE_SIZE:
+                _CLEAN.add(value)
+        elif len(_CLEANED) < _CACHE_SIZE:
+            _CLEANED[value] = cleaned
+    return cleaned

@@ -186,6 +186,14 @@ def test_prose_rule_thresholds_addresses_and_bare_years_are_skipped():
     assert [(f["item"], f["value"]) for f in ex.facts] == [("市民开放日相关活动", 6)]
 
 
+def test_every_prose_rule_matches_a_number_written_in_digits():
+    """_prose skips a span without a digit: sound only while every rule needs one ({num} or \\d)."""
+    from hotlinecompare.parsers.self_evaluation import patterns
+
+    rules = patterns()["prose_fact"] + patterns()["not_quantity"]
+    assert rules and all("{num}" in r["regex"] or "\\d" in r["regex"] for r in rules)
+
+
 # -- detection -----------------------------------------------------------------
 def test_detect_scores_the_title_high_and_other_kinds_low():
     assert detect(("苏州市市级预算部门（单位）整体支出预算绩效自评报告", "（2022 年度）")) >= 0.6

@@ -96,7 +96,11 @@ def skip_not_quantities(ex: Extraction, line: int, start: int = 0, end: int | No
 def _events(text: str, start: int, end: int) -> list[tuple[int, str, re.Match | None]]:
     """Sentence ends, 其中 markers and 截至 dates in reading order."""
     cfg = labels()["prose"]
-    events = [(i, "end", None) for i in range(start, end) if text[i] == cfg["sentence_end"]]
+    stop, events = cfg["sentence_end"], []
+    i = text.find(stop, start, end)
+    while i >= 0:
+        events.append((i, "end", None))
+        i = text.find(stop, i + len(stop), end)
     for marker in cfg["parts_markers"]:
         events += [(m.end(), "parts", m) for m in re.finditer(marker, text[start:end])
                    if not m.groups() or not m.group(1).endswith("其")]

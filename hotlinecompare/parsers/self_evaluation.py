@@ -206,6 +206,8 @@ def _prose(ex: Extraction, line: int, start: int, end: int, ctx: _Context, lead:
     """
     text, doc = ex.doc.text(line), ex.doc
     norm = normalise(text)
+    if not _DIGIT.search(norm, start, end):
+        return   # every prose rule and every quantity is a number written in digits: nothing here
     explicit, excluded = _prose_rules()
     actions = []
     for regex, rule in excluded:
@@ -364,8 +366,16 @@ def _deviation_checks(doc_id: str, facts: list[dict]) -> list[dict]:
 
 
 def _cross_checks(doc_id: str, facts: list[dict]) -> list[dict]:
+    by_item: dict[str, list[dict]] = {}
+    for f in facts:
+        by_item.setdefault(f["item"], []).append(f)
+
     def find(spec: dict | None) -> dict | None:
-        return next((f for f in facts if spec and all(f[k] == v for k, v in spec.items())), None)
+        """The first fact (in reading order) with every field of ``spec``."""
+        if not spec:
+            return None
+        candidates = by_item.get(spec["item"], ()) if "item" in spec else facts
+        return next((f for f in candidates if all(f[k] == v for k, v in spec.items())), None)
 
     out = []
     for chk in patterns()["cross_check"]:
