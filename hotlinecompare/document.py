@@ -35,9 +35,10 @@ class Document:
     def text(self, line: int) -> str:
         return self.lines[line - 1]
 
-    def cells(self, line: int) -> list[Cell]:
-        # parsers ask for the same line's cells many times (and documents repeat lines): cached
-        return list(_split_cached(self.lines[line - 1], line))
+    def cells(self, line: int) -> tuple[Cell, ...]:
+        # parsers ask for the same line's cells many times (and documents repeat lines): cached,
+        # and shared (a tuple of frozen cells, so no caller can change another's)
+        return _split_cached(self.lines[line - 1], line)
 
     def line_numbers(self) -> range:
         return range(1, len(self.lines) + 1)

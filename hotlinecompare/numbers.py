@@ -28,6 +28,7 @@ OPERATORS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", ">": ">
 # PDF export sometimes puts a space after the decimal point (``16. 35``).
 _NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.[ ]?\d+)?)"
 _OPERATOR = r">=|<=|≥|≤|=|>|<"
+_NUMBER_RE = re.compile(_NUMBER)
 _CELL = re.compile(rf"^\s*(?P<op>{_OPERATOR})?\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s]\S*?)?\s*$")
 _TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.[ ]?\d+)?")
 # A unit written after a number in a cell: short, no digits, CJK or a few symbols.
@@ -119,7 +120,7 @@ def find_numbers(text: str) -> list[Reading]:
     norm = normalise(text)
     return [
         Reading("", _to_float(m.group()), "", m.start(), m.end())
-        for m in re.finditer(_NUMBER, norm)
+        for m in _NUMBER_RE.finditer(norm)
         if not (m.start() > 0 and norm[m.start() - 1].isdigit())
     ]
 

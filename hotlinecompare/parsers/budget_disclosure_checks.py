@@ -14,6 +14,7 @@ from functools import lru_cache
 import polars as pl
 
 from ..numbers import normalise
+from ..regex import compiled
 from .budget_disclosure_prose import labels
 from .budget_disclosure_tables import table_spec
 
@@ -168,7 +169,7 @@ def _restated_totals(doc_id, facts):
     total = annex[0]
     for f in facts:
         if f["table"] == "prose" and f["measure"] == "amount" and f["fiscal_year"] == total["fiscal_year"] \
-                and re.search(labels()["checks"]["restated_total"], f["item"].replace(" ", "")):
+                and compiled(labels()["checks"]["restated_total"]).search(f["item"].replace(" ", "")):
             yield _check(doc_id, f"restated_total:{f['fact_id']}",
                          f"line {f['line']}: restated total {f['item']} {f['quote'].strip()} vs the "
                          f"annex {total['section']} {total['item']} {total['quote']}",
@@ -191,7 +192,7 @@ def _outlines(doc_id, facts):
         paths = [_path(f) for f in group]
         top = [f for f, p in zip(group, paths) if len(p) == 1]
         if not any(paths):
-            totals = [f for f in group if re.search(labels()["tables"]["total_label"], f["item"])]
+            totals = [f for f in group if compiled(labels()["tables"]["total_label"]).search(f["item"])]
             others = [f for f in group if f not in totals]
             for t in totals:
                 yield _sum_check(doc_id, f"total_row:{t['fact_id']}",
@@ -300,7 +301,7 @@ def _project(doc_id, facts):
     total = next((f for f in funds if cfg["project_funds"][0]["total"] in f["item"]), None)
     annex = [f for f in facts if f["table"] == "classification" and not _path(f)
              and f["measure"] == cfg["project_total_measure"]
-             and re.search(labels()["tables"]["total_label"], f["item"])]
+             and compiled(labels()["tables"]["total_label"]).search(f["item"])]
     if total is not None and annex:
         yield _check(doc_id, f"project_total_yuan:{total['fact_id']}",
                      f"project {total['section']} {total['item']} {total['quote']} {total['unit']} vs "

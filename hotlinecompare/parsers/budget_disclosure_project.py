@@ -12,6 +12,7 @@ import re
 
 from ..extraction import Extraction
 from ..numbers import read_cell, units
+from ..regex import compiled
 from .budget_disclosure_prose import ProseState, labels, read_prose
 from .budget_disclosure_tables import Unit, _note, first_data_line, garbled
 
@@ -50,9 +51,9 @@ def _skip_info_digits(ex: Extraction, first: int, stop: int) -> None:
         for cell in ex.doc.cells(n):
             if not _DIGIT.search(cell.text) or read_cell(cell.text):
                 continue
-            rule = next((r for r in cfg["project"]["debris"] if re.search(r["regex"], cell.text)), None)
+            rule = next((r for r in cfg["project"]["debris"] if compiled(r["regex"]).search(cell.text)), None)
             if rule:
-                m = re.search(rule["regex"], cell.text)
+                m = compiled(rule["regex"]).search(cell.text)
                 ex.skip(n, rule["reason_code"], rule["reason"],
                         start=cell.start + m.start(1), end=cell.start + m.end(1))
             elif garbled(cell.text):

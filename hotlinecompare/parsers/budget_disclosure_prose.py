@@ -18,8 +18,10 @@ from importlib import resources
 from ..extraction import Extraction
 from ..numbers import find_quantities, normalise
 from ..prose_basis import basis_for_clause
+from ..regex import compiled
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_OPEN_END = re.compile(r"[。:：;；]\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +49,7 @@ def _clause(text: str, pos: int, start: int) -> tuple[str, bool]:
     cfg = labels()["prose"]
     head_start = max(start, pos - cfg["clause_max_chars"])
     head = text[head_start:pos]
-    parts = re.split(cfg["clause_breaks"], head)
+    parts = compiled(cfg["clause_breaks"]).split(head)
     clause = parts[-1].strip()
     if not clause and len(parts) > 1:
         clause = parts[-2].strip()
@@ -86,7 +88,7 @@ def skip_not_quantities(ex: Extraction, line: int, start: int = 0, end: int | No
     stop = len(text) if end is None else end
     spans = []
     for rule in labels()["prose"]["not_quantities"]:
-        for m in re.finditer(rule["regex"], text[start:stop]):
+        for m in compiled(rule["regex"]).finditer(text[start:stop]):
             s, e = start + m.start(), start + m.end()
             ex.skip(line, rule["reason_code"], rule["reason"], start=s, end=e)
             spans.append((s, e))
@@ -102,9 +104,9 @@ def _events(text: str, start: int, end: int) -> list[tuple[int, str, re.Match | 
         events.append((i, "end", None))
         i = text.find(stop, i + len(stop), end)
     for marker in cfg["parts_markers"]:
-        events += [(m.end(), "parts", m) for m in re.finditer(marker, text[start:end])
+        events += [(m.end(), "parts", m) for m in compiled(marker).finditer(text[start:end])
                    if not m.groups() or not m.group(1).endswith("其")]
-    events += [(m.start(), "as_of", m) for m in re.finditer(cfg["as_of"], text[start:end])]
+    events += [(m.start(), "as_of", m) for m in compiled(cfg["as_of"]).finditer(text[start:end])]
     shifted = [(pos if kind == "end" else pos + start, kind, m) for pos, kind, m in events]
     return sorted(shifted, key=lambda e: (e[0], e[1] != "end"))
 
@@ -152,7 +154,7 @@ def read_prose(ex: Extraction, line: int, state: ProseState, *, section: str,
     for event in events:
         _apply(event, state)
     tail, _ = _clause(raw, stop, start)
-    ends_open = stop > start and not re.search(r"[。:：;；]\s*$", text[start:stop])
+    ends_open = stop > start and not _OPEN_END.search(text[start:stop])
     state.tail, state.tail_line = (tail, line) if ends_open and start == 0 else ("", 0)
     return state
 
@@ -160,16 +162,16 @@ def read_prose(ex: Extraction, line: int, state: ProseState, *, section: str,
 def _change_context(clause: str, sentence: str, state: ProseState, doc_year: int | None):
     """(level1, year, notes) of a change or rate: the amount it changes, the year, the stated reason."""
     cfg = labels()["prose"]
-    subject = re.split(cfg["comparison_words"], clause)[0].strip()
+    subject = compiled(cfg["comparison_words"]).split(clause)[0].strip()
     m = _YEAR.search(normalise(subject))
     year = int(m.group(1)) if m else doc_year
     level1 = subject if subject and not _direction(subject)[0] else ""
     if _direction(clause)[0] == "change_rate" and state.change is not None:
         # "减少 x万元,下降 y%": the rate belongs to the change just before it.
         level1, year = state.change["level1"], state.change["fiscal_year"]
-    cmp = re.search(cfg["comparison_words"], clause)
+    cmp = compiled(cfg["comparison_words"]).search(clause)
     notes = [f"change as stated: {clause[cmp.start():] if cmp else clause}"]
-    reason = re.search(cfg["reason"], sentence)
+    reason = compiled(cfg["reason"]).search(sentence)
     if reason:
         notes.append(f"reason: {reason.group(1).strip()}")
     return level1, year, notes
@@ -188,7 +190,7 @@ def _amount_context(clause: str, basis: str, year: int | None, default_basis: st
         year = state.as_of[0]
         basis = cfg["as_of_basis"] if basis == default_basis else basis
         notes.append(f"as of {state.as_of[1]}")
-    months = re.search(cfg["month_range"], normalise(clause))
+    months = compiled(cfg["month_range"]).search(normalise(clause))
     if months:
         notes.append(f"part-year figure: months {months.group(1)}-{months.group(2)} "
                      f"of {year} only ({months.group(0)})")

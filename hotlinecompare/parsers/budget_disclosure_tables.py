@@ -15,6 +15,7 @@ from functools import lru_cache
 from ..document import Cell, Document
 from ..extraction import Extraction
 from ..numbers import find_numbers, read_cell
+from ..regex import compiled
 from .budget_disclosure_prose import ProseState, labels, read_prose
 
 Unit = tuple[str, str, str]   # (unit, unit_from, note)
@@ -37,7 +38,7 @@ def unit_in_force(doc: Document, first: int, last: int, previous: Unit | None) -
     stop = min(last, first_data_line(doc, first, last) or last)
     for n in range(first, stop + 1):
         for pattern in labels()["units"]["patterns"]:
-            m = re.search(pattern, doc.text(n))
+            m = compiled(pattern).search(doc.text(n))
             if m:
                 return m.group(1), "header", ""
     if previous:
@@ -83,8 +84,8 @@ class Outline:
     def place(self, label: str) -> list[str]:
         """The labels from the top of the outline down to this row; [] for a 合计/总计 row."""
         cfg = labels()["tables"]
-        depth = next((d for d, rx in enumerate(cfg["depth"]) if re.match(rx, label)), None)
-        if depth is None and re.search(cfg["total_label"], label):
+        depth = next((d for d, rx in enumerate(cfg["depth"]) if compiled(rx).match(label)), None)
+        if depth is None and compiled(cfg["total_label"]).search(label):
             return []
         depth = depth or 0
         if depth == 0:
@@ -287,13 +288,13 @@ def read_economic_list(ex: Extraction, lines: list[int], unit: Unit, section: st
     cfg = labels()["economic"]
     base = {"basis": "budget", "table": "economic", "section": section, "unit": unit[0],
             "unit_from": unit[1], "fiscal_year": ex.doc.fiscal_year}
-    first_row = next((n for n in lines if re.match(cfg["code"], ex.doc.cells(n)[0].text)), None)
+    first_row = next((n for n in lines if compiled(cfg["code"]).match(ex.doc.cells(n)[0].text)), None)
     if first_row is None:
         return
     _skip_header_debris(ex, lines[0], first_row)
     for n in lines:
         cells = ex.doc.cells(n)
-        if n < first_row or len(cells) < 3 or not re.match(cfg["code"], cells[0].text):
+        if n < first_row or len(cells) < 3 or not compiled(cfg["code"]).match(cells[0].text):
             continue
         code, label, value = cells[0].text, cells[1].text, cells[2]
         ex.cell_number(value, **base, item=label, measure="amount",

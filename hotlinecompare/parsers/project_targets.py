@@ -108,11 +108,11 @@ def _money_unit(doc: Document, first: int, last: int) -> str:
 
     A column header's bracket counts only if it holds a known unit: 全年(程) brackets 程, not a unit.
     """
-    cells = [c for n in range(first, last + 1) for c in doc.cells(n)]
     for roles in (("money_block",), ("full_year_column", "half_year_column")):
-        for cell in cells:
-            if role_of(cell.text) in roles and unit_in_brackets(cell.text) in units():
-                return unit_in_brackets(cell.text)
+        for n in range(first, last + 1):
+            for cell in doc.cells(n):
+                if role_of(cell.text) in roles and unit_in_brackets(cell.text) in units():
+                    return unit_in_brackets(cell.text)
     return ""
 
 

@@ -21,6 +21,7 @@ from ..document import Cell, Document
 from ..extraction import Extraction, clause_before
 from ..numbers import find_quantities, normalise, numeric_tokens, read_cell
 from ..prose_basis import basis_for_clause
+from ..regex import compiled
 
 KIND = "wide_project_targets"
 CHECK_COLUMNS = {"check_id": pl.String, "doc_id": pl.String, "description": pl.String,
@@ -47,9 +48,9 @@ def _document_facts(doc: Document) -> tuple[int | None, str, str]:
     unit, centre, header = "", "", None
     for n in doc.line_numbers():
         text = doc.text(n)
-        if (m := re.search(cfg["document"]["unit_note"], text)) and not unit:
+        if (m := compiled(cfg["document"]["unit_note"]).search(text)) and not unit:
             unit = m.group(1)
-        if (m := re.search(cfg["document"]["unit_name"], text)) and not centre:
+        if (m := compiled(cfg["document"]["unit_name"]).search(text)) and not centre:
             centre = m.group(1)
         if headers <= {c.text for c in doc.cells(n)}:
             header = n
@@ -72,7 +73,7 @@ def parse(doc: Document) -> Extraction:
         if not cells or cells[0].index != 0:
             continue
         label = cells[0].text
-        is_total = bool(re.search(cfg["document"]["total_label"], label)) or label == centre
+        is_total = bool(compiled(cfg["document"]["total_label"]).search(label)) or label == centre
         base = {"section": label, "fiscal_year": None, "note": undated}
         for cell in cells[1:]:
             col = columns.get(cell.index)
@@ -105,7 +106,7 @@ def _indicators(ex: Extraction, cell: Cell, base: dict) -> None:
     cfg = labels()["indicators"]
     text = normalise(cell.text)
     covered = []
-    for m in re.finditer(cfg["clause"], text):
+    for m in compiled(cfg["clause"]).finditer(text):
         covered.append((m.start(), m.end()))
         name = cell.text[m.start("name"):m.end("name")]  # as written (full-width brackets kept)
         _skip_name_digits(ex, cell, m.start("name"), name)
@@ -126,9 +127,9 @@ def _value_note(name: str, value: str) -> str:
         return cfg["no_value"]["note"] if value.strip() == cfg["no_value"]["text"] else ""
     if reading.unit:
         return ""
-    if re.search(cfg["percent_in_name"], name):
+    if compiled(cfg["percent_in_name"]).search(name):
         return cfg["percent_note"]
-    if re.search(cfg["rate_name"], name.strip()):
+    if compiled(cfg["rate_name"]).search(name.strip()):
         return cfg["rate_note"]
     return ""
 
@@ -136,7 +137,7 @@ def _value_note(name: str, value: str) -> str:
 def _skip_name_digits(ex: Extraction, cell: Cell, offset: int, name: str) -> None:
     """Digits inside an indicator's name: a formula's constant (100%) or part of the name."""
     cfg = labels()["indicators"]
-    formulas = [(m.start(), m.end()) for m in re.finditer(cfg["formula"], normalise(name))]
+    formulas = [(m.start(), m.end()) for m in compiled(cfg["formula"]).finditer(normalise(name))]
     for start, end in numeric_tokens(name):
         inside = next(((s, e) for s, e in formulas if s <= start and end <= e), None)
         code, reason = ("formula_constant", cfg["formula_reason"]) if inside else \
@@ -189,7 +190,7 @@ def reconcile_rows(facts: list[dict]) -> list[dict]:
         doc = by_doc[doc_id]
         totals = [f for f in doc if f["table"] == "summary"]
         projects = [f for f in doc if f["table"] == "projects"]
-        grand = [f for f in totals if re.search(cfg["document"]["total_label"], f["section"])]
+        grand = [f for f in totals if compiled(cfg["document"]["total_label"]).search(f["section"])]
         for g in grand:
             parts = [f for f in projects if f["measure"] == g["measure"]]
             names = ", ".join(f"{f['section']} {f['quote']}" for f in parts)
