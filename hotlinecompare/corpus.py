@@ -94,11 +94,12 @@ def write_partitions(facts: pl.DataFrame, dataset_dir: Path, group: int) -> list
     written = []
     if facts.height == 0:
         return written
-    for (city, year), part in facts.partition_by(list(PARTITION_COLUMNS), maintain_order=True,
-                                                 as_dict=True).items():
+    # One partition at a time (partition_by would copy them all at once: twice the memory).
+    for city, year in facts.select(PARTITION_COLUMNS).unique(maintain_order=True).rows():
         folder = Path(dataset_dir) / partition_path(city, year)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"part-{group:05d}.parquet"
+        part = facts.filter(pl.col("city") == city, pl.col("fiscal_year").eq_missing(year))
         part.drop(list(PARTITION_COLUMNS)).write_parquet(path, compression="zstd")
         written.append(path)
     return written
