@@ -10,7 +10,9 @@ import pytest
 
 from hotlinecompare.build import build_facts, write_clean
 from hotlinecompare.cli import main
+from hotlinecompare.accounting import explained_spans
 from hotlinecompare.facts import assign_ids, fact_schema
+from hotlinecompare.numbers import numeric_tokens
 from hotlinecompare.parsing import parse
 from hotlinecompare.raw import load_corpus
 
@@ -50,6 +52,19 @@ def test_parsers_make_complete_typed_fact_rows_with_the_ids_the_frame_would_assi
         renumbered = assign_ids(pl.DataFrame([{k: v for k, v in r.items() if k != "fact_id"} for r in rows]))
         assert renumbered["fact_id"].to_list() == [r["fact_id"] for r in rows]
     assert build.facts.columns == list(schema)
+
+
+def test_token_patterns_explain_rule_references_not_counts_of_work():
+    """A new document's 15项 or 3类 must surface as unrecognised, not pass as an 'ordinal label'."""
+    def explained(text: str) -> set[str]:
+        return {text[s:e] for s, e, code, _ in explained_spans(text) if code == "ordinal_label"}
+
+    assert explained("根据办法第八条，排名前35%的单位；诉求分为9大类型") == {"八", "35", "9"} - {"八"}
+    line = "全年完成整改15项，新增3类服务，设2个专区、12个科室"
+    assert explained(line) == set()
+    tokens = [line[s:e] for s, e in numeric_tokens(line)]
+    covered = [any(s <= t0 and t1 <= e for s, e, *_ in explained_spans(line)) for t0, t1 in numeric_tokens(line)]
+    assert tokens == ["15", "3", "2", "12"] and not any(covered)
 
 
 def test_source_file_is_the_raw_path(build):
