@@ -17,14 +17,17 @@ import polars as pl
 from .errors import HotlineError
 
 def is_stale(clean_dir: Path, raw_dir: Path) -> bool:
-    """True when ``clean_dir`` was not built from the current ``raw_dir/manifest.csv``."""
-    from .publish import STAMP, manifest_hash
+    """True when ``clean_dir`` was not built from the current ``raw_dir/manifest.csv`` by the current
+    package (its parsers, harmonisers and knowledge files: :func:`~hotlinecompare.publish.builder_hash`)."""
+    from .publish import STAMP, builder_hash, manifest_hash
 
     stamp = Path(clean_dir) / STAMP
     if not stamp.exists():
         return True
     recorded = json.loads(stamp.read_text(encoding="utf-8"))
     if recorded.get("manifest_sha256") != manifest_hash(raw_dir):
+        return True
+    if recorded.get("package_sha256") != builder_hash():
         return True
     return any(not (Path(clean_dir) / f"{t}.parquet").exists() for t in recorded.get("tables", []))
 

@@ -197,6 +197,26 @@ def manifest_hash(raw_dir: Path) -> str:
     return hashlib.sha256((Path(raw_dir) / "manifest.csv").read_bytes()).hexdigest()
 
 
+# Parts of the package that only draw or run what data/clean holds: they never change it.
+_NOT_BUILDERS = ("figures", "notebook.py", "__pycache__")
+
+
+def builder_hash(package_dir: Path | None = None) -> str:
+    """sha256 over the code and knowledge files that make ``data/clean`` (the package without its figures).
+
+    A changed parser, vocabulary or token pattern makes a clean folder stale just as a changed
+    manifest does. Line ends are normalised, so a CRLF checkout hashes alike.
+    """
+    root = Path(package_dir) if package_dir is not None else Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".toml")
+                   and not set(p.relative_to(root).parts) & set(_NOT_BUILDERS))
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()
+
+
 def write_tables(tables: dict[str, pl.DataFrame], out_dir: Path, *, raw_dir: Path | None = None) -> list[Path]:
     """Write every table (parquet + CSV), ``datapackage.json``, the workbook and the build stamp.
 
@@ -219,7 +239,7 @@ def write_tables(tables: dict[str, pl.DataFrame], out_dir: Path, *, raw_dir: Pat
     written.append(write_workbook(tables, out / WORKBOOK, src))
     written.append(package)
     stamp = out / STAMP
-    stamp.write_text(json.dumps({"manifest_sha256": manifest_hash(raw), "tables": list(tables)}, indent=2) + "\n",
-                     encoding="utf-8")
+    stamp.write_text(json.dumps({"manifest_sha256": manifest_hash(raw), "package_sha256": builder_hash(),
+                                 "tables": list(tables)}, indent=2) + "\n", encoding="utf-8")
     written.append(stamp)
     return written

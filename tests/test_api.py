@@ -11,7 +11,7 @@ import pytest
 from hotlinecompare import api
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.harmonise import load_knowledge
-from hotlinecompare.publish import STAMP
+from hotlinecompare.publish import STAMP, builder_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
@@ -60,6 +60,42 @@ def test_a_stamp_from_another_manifest_is_stale(clean, tmp_path):
     (tmp_path / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
     assert api.is_stale(tmp_path, RAW)
     assert api.is_stale(tmp_path / "missing", RAW)
+
+
+def test_a_stamp_from_another_package_is_stale_and_load_rebuilds_it(clean, tmp_path):
+    import shutil
+
+    folder = tmp_path / "clean"
+    shutil.copytree(clean, folder)
+    stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    assert stamp["package_sha256"] == builder_hash()
+    stamp["package_sha256"] = "0" * 64                    # as if a parser had changed since the build
+    (folder / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
+    assert api.is_stale(folder, RAW)
+    api.load("facts", clean_dir=folder, raw_dir=RAW)
+    assert not api.is_stale(folder, RAW)
+
+
+def test_the_package_hash_follows_parsers_and_knowledge_not_figures(tmp_path):
+    import shutil
+
+    package = tmp_path / "hotlinecompare"
+    shutil.copytree(ROOT / "hotlinecompare", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = builder_hash(package)
+    assert before == builder_hash(ROOT / "hotlinecompare")
+    (package / "figures" / "style.py").write_text("# a figure-only change\n", encoding="utf-8")
+    assert builder_hash(package) == before
+    patterns = package / "data" / "token_patterns.toml"
+    patterns.write_bytes(patterns.read_bytes().replace(b"\n", b"\r\n"))   # a CRLF checkout: same hash
+    assert builder_hash(package) == before
+    patterns.write_text(patterns.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert builder_hash(package) != before
+
+
+def test_the_committed_clean_folder_was_built_by_this_package():
+    stamp = json.loads((ROOT / "data" / "clean" / STAMP).read_text(encoding="utf-8"))
+    assert stamp["package_sha256"] == builder_hash(), (
+        "data/clean was built by another version of the package: run `hotlinecompare build` and commit data/clean")
 
 
 def test_an_unknown_table_names_the_known_ones(clean):
