@@ -143,12 +143,35 @@ def test_figure_code_holds_no_chinese_display_strings():
 
 # --- fonts and theme --------------------------------------------------------------------------
 
-def test_the_bundled_cjk_font_is_cff_flavoured_opentype():
+def test_figures_use_a_truetype_conversion_of_the_bundled_cff_font_with_every_glyph():
     from fontTools.ttLib import TTFont
 
-    with TTFont(style.cjk_font_path(), lazy=True) as font:
-        assert "CFF " in font and "glyf" not in font
-        assert font["name"].getDebugName(1) == "Noto Sans SC"
+    with TTFont(style.bundled_font_path(), lazy=True) as bundled, TTFont(style.cjk_font_path()) as used:
+        assert "CFF " in bundled and "glyf" not in bundled           # PyPI ships CFF outlines
+        assert "glyf" in used and "CFF " not in used                 # figures use quadratic outlines
+        assert used["name"].getDebugName(1) == bundled["name"].getDebugName(1) == "Noto Sans SC"
+        # glyph names are not kept (post format 3), so glyphs are compared by index
+        def by_index(font):
+            order = font.getGlyphOrder()
+            index = {name: i for i, name in enumerate(order)}
+            return ({cp: index[g] for cp, g in font.getBestCmap().items()},
+                    [font["hmtx"][g][0] for g in order])
+
+        assert by_index(used) == by_index(bundled)   # every character keeps its glyph and advance width
+        drawn = used["glyf"][used.getBestCmap()[ord("苏")]]
+        assert drawn.numberOfContours > 0
+
+
+def test_the_truetype_copy_is_made_once_and_identically_on_every_run(tmp_path):
+    """A second conversion (another machine, another day) writes the very bytes of the cached copy."""
+    from hotlinecompare.figures.truetype import truetype_copy
+
+    cached = style.cjk_font_path()
+    fresh = truetype_copy(style.bundled_font_path(), tmp_path)
+    assert fresh.name == cached.name and fresh.read_bytes() == cached.read_bytes()
+    stamp = fresh.stat().st_mtime_ns
+    assert truetype_copy(style.bundled_font_path(), tmp_path) == fresh and fresh.stat().st_mtime_ns == stamp
+    assert [p.name for p in tmp_path.iterdir()] == [fresh.name]   # no temporary file left behind
 
 
 def test_house_style_renders_sans_serif_text_in_noto_sans_sc():
@@ -388,12 +411,12 @@ def test_svg_text_is_drawn_as_outlines(tmp_path):
 
 
 def test_pdf_embeds_glyph_outlines_and_keeps_text_searchable(tmp_path):
-    """Noto Sans SC is CFF: embedded as Type 3 (outlines), not as a broken TrueType FontFile2."""
+    """Noto Sans SC (as TrueType) is embedded as a Type 42 subset: outlines in FontFile2, no Type 3."""
     export_demo(tmp_path)
     pdf = (tmp_path / "budget_by_city_zh.pdf").read_bytes()
     assert re.search(rb"/BaseFont /[A-Z]{6}\+NotoSansSC-Regular", pdf)
-    assert b"/Subtype /Type3" in pdf and b"/CharProcs" in pdf
-    assert b"/FontFile2" not in pdf
+    assert b"/Subtype /CIDFontType2" in pdf and b"/FontFile2" in pdf
+    assert b"/Type3" not in pdf
     streams = [zlib.decompress(s) for s in re.findall(rb"stream\n(.*?)\nendstream", pdf, re.S)]
     unicode_maps = b"".join(s for s in streams if b"begincmap" in s)
     assert b"<82cf>" in unicode_maps  # 苏 can be searched for and copied

@@ -119,6 +119,26 @@ def test_svg_and_pdf_exist_and_are_not_empty(exported, name, lang):
     assert pdf.stat().st_size > 1000 and pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("name,lang", CASES)
+def test_pdfs_embed_truetype_fonts_not_type3(exported, name, lang):
+    """Print preflights flag Type 3 fonts: every font is an embedded TrueType subset (FontFile2)."""
+    import io
+    import re
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    out, _, _ = exported
+    pdf = (out / f"{name}_{lang}.pdf").read_bytes()
+    assert b"/Type3" not in pdf
+    programs = re.findall(rb"/FontFile2 (\d+) 0 R", pdf)
+    assert programs and len(programs) == pdf.count(b"/Type /FontDescriptor")
+    for number in programs:
+        head = re.search(rb"(?:^|\n)" + number + rb" 0 obj\s*<<.*?>>\s*stream\r?\n", pdf, re.S)
+        data = zlib.decompress(pdf[head.end():pdf.index(b"endstream", head.end())])
+        assert "glyf" in TTFont(io.BytesIO(data))
+
+
 def test_re_export_in_fresh_processes_is_byte_identical(exported, clean, tmp_path):
     """The CLI, one process per language with different hash seeds, rewrites identical bytes."""
     out, written, _ = exported

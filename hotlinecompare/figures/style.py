@@ -47,11 +47,19 @@ _ADMIN_LEVELS = ("city", "district")
 
 # --- fonts and theme -------------------------------------------------------------------------
 
-def cjk_font_path() -> Path:
-    """Path of the bundled Noto Sans SC font file (an OpenType/CFF .otf)."""
+def bundled_font_path() -> Path:
+    """Path of the Noto Sans SC font file shipped by PyPI's pylopdf-fonts-zh-cn (OpenType/CFF .otf)."""
     import pylopdf_fonts_zh_cn
 
     return Path(pylopdf_fonts_zh_cn.sans_path())
+
+
+@cache
+def cjk_font_path() -> Path:
+    """Path of the font figures use: the bundled Noto Sans SC converted to TrueType (cached per machine)."""
+    from .truetype import truetype_copy
+
+    return truetype_copy(bundled_font_path())
 
 
 def register_cjk_font() -> str:
@@ -93,11 +101,11 @@ def house_rc() -> dict[str, Any]:
         "svg.fonttype": "path",
         # A fixed salt keeps SVG element ids stable, so re-exports are byte-identical.
         "svg.hashsalt": "hotlinecompare",
-        # Noto Sans SC is CFF-flavoured OpenType: with fonttype 42 matplotlib would embed its CFF
-        # data as a TrueType FontFile2, which the PDF spec forbids (matplotlib#2869, #20870).
-        # Type 3 embeds each glyph's outline plus a ToUnicode map, so text stays searchable.
-        "pdf.fonttype": 3,
-        "ps.fonttype": 3,
+        # The font is a TrueType conversion of Noto Sans SC (figures/truetype.py), so PDFs embed a
+        # subset of it as a real TrueType font (Type 42, searchable), not Type 3 glyph procedures,
+        # which print preflights flag (the CFF original cannot be embedded as Type 42).
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
     })
     return rc
 
