@@ -303,16 +303,11 @@ def _write_groups(staging: Path, dataset_dir: Path, n_chunks: int, chunks_per_gr
     return written
 
 
-def _scan_staged(staging: Path, name: str, n_chunks: int, schema: dict) -> pl.LazyFrame:
-    """One staged table of every chunk, in chunk order, as one lazy frame."""
-    files = [staging / f"{name}-{i:05d}.parquet" for i in range(n_chunks)]
-    return pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
-
-
 def _combine(staging: Path, out_dir: Path, n_chunks: int, single_files: bool) -> list[Path]:
     """The single-file outputs from the chunks' staged tables, streamed (never all in memory)."""
     def scan(name: str, schema: dict) -> pl.LazyFrame:
-        return _scan_staged(staging, name, n_chunks, schema)
+        files = [staging / f"{name}-{i:05d}.parquet" for i in range(n_chunks)]
+        return pl.scan_parquet(files) if files else pl.LazyFrame(schema=schema)
 
     sinks = [scan("unparsed", _UNPARSED_SCHEMA).sink_csv(out_dir / "unparsed.csv", lazy=True),
              scan("accounting", ACCOUNTING_SCHEMA).sink_csv(out_dir / "accounting.csv", lazy=True)]
