@@ -123,8 +123,9 @@ def main() -> None:
     print(f"largest single build process (RUSAGE_CHILDREN maxrss): {children / 2**20:.0f} MiB; "
           f"this benchmark process (generation): {selfrss / 2**20:.0f} MiB")
     print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    best = max(n / times[n] for n in times)
-    print(f"target ≥ 200 documents/s: {'met' if best >= 200 else 'NOT met'} (best {best:.1f})")
+    slowest = min(n / times[n] for n in times)   # the target holds only if every corpus size meets it
+    print(f"target ≥ 200 documents/s at every size: {'met' if slowest >= 200 else 'NOT met'} "
+          f"(slowest {slowest:.1f})")
     print(f"target peak RSS < 1 GiB: {'met' if max(peaks) < GIB else 'NOT met'} "
           f"(max {max(peaks) / 2**20:.0f} MiB)")
     if len(times) >= 2:
