@@ -1,6 +1,6 @@
 """Benchmark hotlinecompare.queueing against pyworkforce's scalar ErlangC.
 
-Run: /tmp/probe/bin/python benchmarks/bench_queueing.py
+Run: .venv/bin/python benchmarks/bench_queueing.py
 Fixed seed; every timing is the best of 3 runs (time.perf_counter). pyworkforce works in
 minutes, so each scenario is expressed to it as transactions per 60-minute interval with
 the handling time and answer target in minutes; the same traffic value is fed to both.
