@@ -29,6 +29,7 @@ PANELS = (("actual", "reg.title.outcome"), ("target", "reg.title.ambition"))
 OPERATOR_SYMBOLS = {">=": "\u2265", "<=": "\u2264", ">": ">", "<": "<"}
 NEUTRAL = "#555555"
 FIT_COLOUR = "#009E73"
+BAND_ALPHA = 0.2   # interval bands: light enough that lines and points on them stay legible
 # Okabe–Ito colours and dash patterns per effect size, readable in greyscale too.
 EFFECT_STYLES = (("#CC79A7", ":"), ("#56B4E9", "--"), ("#009E73", "-"))
 TODAY_STYLE = {"color": "#000000", "linewidth": 1.0, "linestyle": "-."}
@@ -136,7 +137,7 @@ def _draw_fits(ax, rows: pl.DataFrame, groups, metrics, lang: str, xlim, min_n: 
             continue  # fit_ols refused (e.g. no spread in spending): the note below says so
         x = band["spending_yuan"].to_numpy() / WAN
         ax.fill_between(x, band["band_low"].to_numpy(), band["band_high"].to_numpy(), color=FIT_COLOUR,
-                        alpha=0.18, linewidth=0, zorder=1)
+                        alpha=BAND_ALPHA, linewidth=0, zorder=1)
         ax.plot(x, band["fitted"].to_numpy(), color=FIT_COLOUR, linewidth=1.2, zorder=2)
         name = (_measure_label(metrics, measures[0], lang) if len(measures) == 1
                 else label("reg.legend.pooled", lang).format(k=len(measures)))
@@ -249,7 +250,7 @@ def power_figure(power: pl.DataFrame, *, lang: str = "zh", today: int | None = N
             cell = power.filter((pl.col("noise_sd") == noise) & (pl.col("effect_per_doubling") == effect)).sort("n_obs")
             n = cell["n_obs"].to_numpy()
             ax.fill_between(n, cell["power_ci_low"].to_numpy(), cell["power_ci_high"].to_numpy(), color=colour,
-                            alpha=0.22, linewidth=0)
+                            alpha=BAND_ALPHA, linewidth=0)
             ax.plot(n, cell["power"].to_numpy(), color=colour, linestyle=dash, linewidth=1.4,
                     label=label("reg.legend.per_doubling", lang).format(effect=f"{effect:g}"))
             first = needed.filter((pl.col("noise_sd") == noise) & (pl.col("effect_per_doubling") == effect))["n_point"][0]
