@@ -88,6 +88,8 @@ def account(doc: Document, ex: Extraction) -> Accounting:
     fact_spans: dict[int, list] = {}
     for f in ex.facts:
         fact_spans.setdefault(f["line"], []).append((f["char_start"], f["char_start"] + len(f["quote"])))
+    for spans in fact_spans.values():
+        spans.sort()
     skip_spans: dict[int, list] = {}
     for s in ex.skips:
         skip_spans.setdefault(s.line, []).append((s.start, s.end, s.reason_code, s.reason))
@@ -100,18 +102,26 @@ def account(doc: Document, ex: Extraction) -> Accounting:
         if not tokens:
             continue
         n_tokens += len(tokens)
-        facts_here, skips_here = fact_spans.get(line, no_spans), skip_spans.get(line, no_spans)
+        # Tokens and fact spans both in start order: a token lies in a fact exactly when the
+        # furthest end among the spans starting at or before it reaches past it.
+        spans = fact_spans.get(line, no_spans)
+        i, n_spans, reach = 0, len(spans), -1
+        rest = []
+        for t0, t1 in tokens:
+            while i < n_spans and spans[i][0] <= t0:
+                if spans[i][1] > reach:
+                    reach = spans[i][1]
+                i += 1
+            if reach >= t1:
+                in_facts += 1
+            else:
+                rest.append((t0, t1))
+        if not rest:
+            continue
+        skips_here = skip_spans.get(line, no_spans)
         patterns_here = None   # computed only when a token is neither in a fact nor skipped
         by_reason: dict[tuple[str, str], list[str]] = {}
-        for t0, t1 in tokens:
-            for s, e in facts_here:
-                if s <= t0 and t1 <= e:
-                    break
-            else:
-                s = None
-            if s is not None:
-                in_facts += 1
-                continue
+        for t0, t1 in rest:
             reason = None
             for s, e, c, r in skips_here:
                 if s <= t0 and t1 <= e:
