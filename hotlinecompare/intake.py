@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import UNDATED, CheckResult, check_bytes, doc_id_for
+from .check import CheckResult, check_bytes
 from .errors import HotlineError
+from .place import UNDATED, doc_id_for
 from .raw import MANIFEST, MANIFEST_COLUMNS, read_manifest
 
 BASES = ("budget", "actual", "mixed")

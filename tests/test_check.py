@@ -10,8 +10,8 @@ import pytest
 
 import hotlinecompare.parsers.project_targets as project_targets
 from hotlinecompare.build import build_facts
-from hotlinecompare.check import (MIN_SCORE, check_bytes, check_path, city_names, doc_id_for, find_city,
-                                  place_of)
+from hotlinecompare.check import MIN_SCORE, check_bytes, check_path
+from hotlinecompare.place import city_names, doc_id_for, find_city, place_of
 from hotlinecompare.cli import main
 from hotlinecompare.document import split_lines
 from hotlinecompare.errors import HotlineError
