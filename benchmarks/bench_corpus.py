@@ -11,7 +11,10 @@ tables are not, since harmonising holds the whole fact table in memory). Peak RS
 sum over the command's process tree, sampled every 20 ms with psutil; the largest
 single process (getrusage RUSAGE_CHILDREN maxrss) is printed too.
 
-Run: .venv/bin/python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 2] [--seed 0]
+Each size is built --repeat times (default 3) from the same corpus; the median run is the
+figure the targets are judged on (other work on a shared machine only ever slows a run).
+
+Run: .venv/bin/python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 2] [--seed 0] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,6 +95,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3, help="builds per corpus size (the median counts)")
     args = ap.parse_args()
 
     templates = load_templates(ROOT / "data" / "raw")
@@ -103,35 +109,46 @@ def main() -> None:
     peaks = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            raw, out = Path(tmp) / f"raw{n}", Path(tmp) / f"clean{n}"
+            raw = Path(tmp) / f"raw{n}"
             t0 = time.perf_counter()
             generate_corpus(ROOT / "data" / "raw", raw, n, seed=args.seed, templates=templates)
             generated = time.perf_counter() - t0
             size = sum(p.stat().st_size for p in raw.iterdir() if p.name != "manifest.csv")
-            cpu = cpu_of_children()
-            seconds, peak, stdout = run_build(raw, out, args.jobs)
-            cpu = cpu_of_children() - cpu
-            facts = next((line.split()[0] for line in stdout.splitlines() if " facts in " in line), "?")
-            times[n], cpus[n], _ = seconds, cpu, peaks.append(peak)
-            print(f"{n:>10}{size / 1e6:>9.1f}{generated:>12.1f}{seconds:>9.1f}{n / seconds:>9.1f}"
-                  f"{size / 1e6 / seconds:>7.2f}{peak / 2**20:>19.0f}{facts:>10}{cpu:>9.1f}"
-                  f"{1000 * cpu / n:>12.1f}")
-            for line in stdout.splitlines():
-                print(f"{'':>10}| {line}")
+            runs = []
+            for run in range(args.repeat):
+                cpu = cpu_of_children()
+                out = Path(tmp) / f"clean{n}"
+                seconds, peak, stdout = run_build(raw, out, args.jobs)
+                cpu = cpu_of_children() - cpu
+                shutil.rmtree(out)   # every run builds from scratch (and 10,000 documents' tables are large)
+                facts = next((line.split()[0] for line in stdout.splitlines() if " facts in " in line), "?")
+                runs.append((seconds, cpu))
+                peaks.append(peak)
+                print(f"{n:>10}{size / 1e6:>9.1f}{generated:>12.1f}{seconds:>9.1f}{n / seconds:>9.1f}"
+                      f"{size / 1e6 / seconds:>7.2f}{peak / 2**20:>19.0f}{facts:>10}{cpu:>9.1f}"
+                      f"{1000 * cpu / n:>12.1f}")
+                if run == 0:
+                    for line in stdout.splitlines():
+                        print(f"{'':>10}| {line}")
+            # The median run stands for the size: noise from other work on the machine only slows a run.
+            times[n] = statistics.median(seconds for seconds, _ in runs)
+            cpus[n] = statistics.median(cpu for _, cpu in runs)
+            print(f"{n:>10} median of {len(runs)} runs: {times[n]:.1f} s, {n / times[n]:.1f} docs/s, "
+                  f"{size / 1e6 / times[n]:.2f} MB/s")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     selfrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(f"largest single build process (RUSAGE_CHILDREN maxrss): {children / 2**20:.0f} MiB; "
           f"this benchmark process (generation): {selfrss / 2**20:.0f} MiB")
     print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     slowest = min(n / times[n] for n in times)   # the target holds only if every corpus size meets it
-    print(f"target ≥ 200 documents/s at every size: {'met' if slowest >= 200 else 'NOT met'} "
+    print(f"target ≥ 200 documents/s at every size (median run): {'met' if slowest >= 200 else 'NOT met'} "
           f"(slowest {slowest:.1f})")
     print(f"target peak RSS < 1 GiB: {'met' if max(peaks) < GIB else 'NOT met'} "
           f"(max {max(peaks) / 2**20:.0f} MiB)")
     if len(times) >= 2:
         small, large = min(times), max(times)
         ratio = times[large] / times[small]
-        print(f"scaling: {large}/{small} documents = {large / small:.0f}× documents, {ratio:.2f}× time "
+        print(f"scaling (median runs): {large}/{small} documents = {large / small:.0f}× documents, {ratio:.2f}× time "
               f"(target ≤ {1.1 * large / small:.0f}×: {'met' if ratio <= 1.1 * large / small else 'NOT met'}), "
               f"{cpus[large] / cpus[small]:.2f}× CPU time")
 
