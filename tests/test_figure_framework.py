@@ -174,6 +174,21 @@ def test_the_truetype_copy_is_made_once_and_identically_on_every_run(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [fresh.name]   # no temporary file left behind
 
 
+def test_the_font_cache_follows_the_environment_and_falls_back_to_the_temp_dir(tmp_path, monkeypatch):
+    import tempfile
+
+    from hotlinecompare.figures import truetype
+
+    monkeypatch.setenv("HOTLINECOMPARE_CACHE", str(tmp_path / "fonts"))
+    assert truetype.cache_dir() == tmp_path / "fonts"
+    monkeypatch.delenv("HOTLINECOMPARE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert truetype.cache_dir() == tmp_path / "xdg" / "hotlinecompare"
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert truetype._writable(blocked / "fonts") == Path(tempfile.gettempdir()) / "hotlinecompare"
+
+
 def test_house_style_renders_sans_serif_text_in_noto_sans_sc():
     use_house_style()
     assert mpl.rcParams["font.sans-serif"][:2] == ["Noto Sans SC", "DejaVu Sans"]

@@ -26,8 +26,12 @@ def cache_dir() -> Path:
     """``$HOTLINECOMPARE_CACHE``, else ``$XDG_CACHE_HOME/hotlinecompare``, else ``~/.cache/hotlinecompare``."""
     if os.environ.get(_CACHE_VAR):
         return Path(os.environ[_CACHE_VAR])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "hotlinecompare"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "hotlinecompare"
+    try:
+        return Path.home() / ".cache" / "hotlinecompare"
+    except RuntimeError:   # no home directory (a bare CI or service account)
+        return Path(tempfile.gettempdir()) / "hotlinecompare"
 
 
 def _writable(folder: Path) -> Path:
