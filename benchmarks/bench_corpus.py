@@ -3,7 +3,7 @@
 Targets (issue 7, on a 2-core machine): ≥ 200 documents/s, peak RSS of the whole
 process tree under 1 GiB, and 10× the documents costing no more than 11× the time.
 
-The corpora are made by hotlinecompare.synthetic from data/raw (not timed) in a
+The corpora are made by hotlinecompare.extract.synthetic_documents from data/raw (not timed) in a
 temporary folder; each build is the real command, ``python -m hotlinecompare.cli
 build --raw … --out … --jobs N --no-harmonise`` (interpreter start-up, worker start-up,
 parsing, the partitioned dataset and the single-file outputs all included; the harmonised
@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hotlinecompare.synthetic import generate_corpus, load_templates  # noqa: E402
+from hotlinecompare.extract.synthetic_documents import generate_corpus, load_templates# noqa: E402
 
 GIB = 1024 ** 3
 

@@ -1,4 +1,4 @@
-"""Benchmark hotlinecompare.queueing against pyworkforce's scalar ErlangC.
+"""Benchmark hotlinecompare.models.queueing against pyworkforce's scalar ErlangC.
 
 Run: .venv/bin/python benchmarks/bench_queueing.py
 Fixed seed; every timing is the best of 3 runs (time.perf_counter). pyworkforce works in
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from pyworkforce.queuing import ErlangC  # noqa: E402
 
-from hotlinecompare import queueing  # noqa: E402
+from hotlinecompare.models import queueing# noqa: E402
 
 SEED = 20240611
 INTERVAL_MINUTES = 60

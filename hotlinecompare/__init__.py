@@ -10,7 +10,7 @@ __all__ = ["load", "compare"]
 
 def __getattr__(name: str):
     if name in __all__:
-        from . import api
+        from hotlinecompare import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'hotlinecompare' has no attribute {name!r}")

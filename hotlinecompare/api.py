@@ -14,12 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
-from .errors import HotlineError
+from hotlinecompare.errors import HotlineError
 
 def is_stale(clean_dir: Path, raw_dir: Path) -> bool:
     """True when ``clean_dir`` was not built from the current ``raw_dir/manifest.csv`` by the current
-    package (its parsers, harmonisers and knowledge files: :func:`~hotlinecompare.publish.builder_hash`)."""
-    from .publish import STAMP, builder_hash, manifest_hash
+    package (its parsers, harmonisers and knowledge files: :func:`~hotlinecompare.output.publish.builder_hash`)."""
+    from hotlinecompare.output.publish import STAMP, builder_hash, manifest_hash
 
     stamp = Path(clean_dir) / STAMP
     if not stamp.exists():
@@ -35,15 +35,16 @@ def is_stale(clean_dir: Path, raw_dir: Path) -> bool:
 def rebuild(raw_dir: Path, clean_dir: Path) -> list[Path]:
     """raw → clean as ``hotlinecompare build`` does it: facts and reports, the partitioned fact dataset,
     every harmonised table, the Data Package and the workbook (stamp last)."""
-    from .build import build_facts, publish, write_clean
-    from .raw import load_corpus
+    from hotlinecompare.extract.fact_build import build_facts, write_clean
+    from hotlinecompare.pipeline import publish
+    from hotlinecompare.extract.raw import load_corpus
 
     build = build_facts(load_corpus(Path(raw_dir)))
     return write_clean(build, clean_dir) + publish(build, raw_dir, clean_dir)
 
 
 def _dirs(clean_dir, raw_dir) -> tuple[Path, Path]:
-    from . import paths
+    from hotlinecompare import paths
 
     return (Path(clean_dir) if clean_dir is not None else paths.clean_dir(),
             Path(raw_dir) if raw_dir is not None else paths.raw_dir())
@@ -65,7 +66,7 @@ def load(name: str, *, clean_dir: Path | str | None = None, raw_dir: Path | str 
 def compare_frames(metric: str, service: pl.DataFrame, unit_costs: pl.DataFrame, scope_notes: pl.DataFrame,
                    cities: pl.DataFrame, *, basis: str | None = None, lang: str = "en") -> pl.DataFrame:
     """Pure core of :func:`compare`: rows of ``metric`` (a metric key or a unit-cost measure) across cities."""
-    from .harmonise.scope import note_texts
+    from hotlinecompare.harmonise.scope import note_texts
 
     if lang not in ("en", "zh"):
         raise HotlineError(f"unknown language {lang!r}", expected="'en' or 'zh'")
@@ -104,7 +105,7 @@ def compare(metric: str, *, basis: str | None = None, lang: str = "en",
     Columns: city, city_label (``lang`` en or zh), fiscal_year, basis, variant (item as written or
     employment model), period, operator, value, unit, scope_notes (text), fact_ids.
     """
-    from .harmonise.knowledge import load_knowledge
+    from hotlinecompare.harmonise.knowledge import load_knowledge
 
     tables = {n: load(n, clean_dir=clean_dir, raw_dir=raw_dir) for n in ("service", "unit_costs", "scope_notes")}
     return compare_frames(metric, tables["service"], tables["unit_costs"], tables["scope_notes"],

@@ -10,12 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import HotlineError
+from hotlinecompare.errors import HotlineError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import publish_tables, read_clean, run, summary_lines
-    from .corpus import LARGE_CORPUS, build_corpus, manifest_size
+    from hotlinecompare.extract.fact_build import summary_lines
+    from hotlinecompare.pipeline import publish_tables, read_clean, run
+    from hotlinecompare.extract.corpus_build import LARGE_CORPUS, build_corpus, manifest_size
 
     jobs, partitioned = getattr(args, "jobs", None), getattr(args, "partitioned", False)
     if partitioned or (jobs or 1) > 1 or manifest_size(Path(args.raw)) > LARGE_CORPUS:
@@ -50,8 +51,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     import polars as pl
 
-    from .check import check_path, facts_json_rows, report_lines
-    from .facts import fact_schema
+    from hotlinecompare.extract.trial import check_path, facts_json_rows, report_lines
+    from hotlinecompare.schema import fact_schema
 
     report = sys.stdout if args.format == "table" else sys.stderr   # stdout carries the facts
     results, code = [], 0
@@ -84,7 +85,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_add(args: argparse.Namespace) -> int:
     """Check a document, copy it into data/raw with its manifest row, and rebuild data/clean."""
-    from .intake import add_document
+    from hotlinecompare.extract.intake import add_document
 
     added = add_document(Path(args.file), Path(args.raw), city=args.city, year=args.year, kind=args.kind,
                          basis=args.basis, suffix=args.suffix, issuer=args.issuer, notes=args.notes)
@@ -107,7 +108,7 @@ def _clean_tables(clean: Path) -> dict:
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from .figures import export_figures
+    from hotlinecompare.output.figures import export_figures
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     written = export_figures(_clean_tables(Path(args.out)), Path(args.figures_out), lang=args.lang,
@@ -117,7 +118,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    from .notebook import execute
+    from hotlinecompare.output.notebooks import execute
 
     paths = [Path(p) for p in args.paths] or sorted(Path(args.dir).glob("[0-9][0-9]_*.ipynb"))
     for path in execute(paths):
@@ -141,7 +142,7 @@ def _positive(text: str) -> int:
 
 
 def _document_options(p: argparse.ArgumentParser) -> None:
-    from .parsing import PARSER_MODULES
+    from hotlinecompare.extract.kinds import PARSER_MODULES
 
     p.add_argument("--city", default=None, help="city key or Chinese name (default: from the title)")
     p.add_argument("--year", default=None, help="fiscal year YYYY, or 'undated' (default: from the title)")
@@ -150,7 +151,7 @@ def _document_options(p: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from . import paths
+    from hotlinecompare import paths
 
     try:
         root = paths.project_root()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import HotlineError
+from hotlinecompare.errors import HotlineError
 
 
 def project_root() -> Path:

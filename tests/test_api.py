@@ -11,7 +11,7 @@ import pytest
 from hotlinecompare import api
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.harmonise import load_knowledge
-from hotlinecompare.publish import STAMP, builder_hash
+from hotlinecompare.output.publish import STAMP, builder_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
@@ -83,7 +83,7 @@ def test_the_package_hash_follows_parsers_and_knowledge_not_figures(tmp_path):
     shutil.copytree(ROOT / "hotlinecompare", package, ignore=shutil.ignore_patterns("__pycache__"))
     before = builder_hash(package)
     assert before == builder_hash(ROOT / "hotlinecompare")
-    (package / "figures" / "style.py").write_text("# a figure-only change\n", encoding="utf-8")
+    (package / "output" / "figures" / "style.py").write_text("# a figure-only change\n", encoding="utf-8")
     assert builder_hash(package) == before
     patterns = package / "data" / "token_patterns.toml"
     patterns.write_bytes(patterns.read_bytes().replace(b"\n", b"\r\n"))   # a CRLF checkout: same hash

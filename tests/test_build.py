@@ -8,13 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.build import build_facts, write_clean
+from hotlinecompare.extract.fact_build import build_facts, write_clean
 from hotlinecompare.cli import main
-from hotlinecompare.accounting import explained_spans
-from hotlinecompare.facts import assign_ids, fact_schema
-from hotlinecompare.numbers import numeric_tokens
-from hotlinecompare.parsing import parse
-from hotlinecompare.raw import load_corpus
+from hotlinecompare.extract.accounting import explained_spans
+from hotlinecompare.schema import fact_schema
+from hotlinecompare.extract.numbers import numeric_tokens
+from hotlinecompare.extract.kinds import parse
+from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW, CLEAN = ROOT / "data" / "raw", ROOT / "data" / "clean"
@@ -35,6 +35,13 @@ def test_every_quote_is_the_text_at_its_line_and_offset(build, docs):
     for r in build.facts.iter_rows(named=True):
         line = docs[r["doc_id"]].text(r["line"])
         assert line[r["char_start"]:r["char_start"] + len(r["quote"])] == r["quote"], r["fact_id"]
+
+
+def assign_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """The fact id format of data/fact_fields.csv: ``{doc_id}-L{line:04d}-{n}``, n counting a line's facts."""
+    n = pl.int_range(1, pl.len() + 1).over("doc_id", "line")
+    fact_id = pl.format("{}-L{}-{}", pl.col("doc_id"), pl.col("line").cast(pl.String).str.zfill(4), n)
+    return frame.with_columns(fact_id.alias("fact_id"))
 
 
 def test_parsers_make_complete_typed_fact_rows_with_the_ids_the_frame_would_assign(docs, build):

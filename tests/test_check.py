@@ -8,14 +8,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import hotlinecompare.parsers.project_targets as project_targets
-from hotlinecompare.build import build_facts
-from hotlinecompare.check import MIN_SCORE, check_bytes, check_path
-from hotlinecompare.place import city_names, doc_id_for, find_city, place_of
+import hotlinecompare.extract.kinds.project_targets as project_targets_kind
+import hotlinecompare.extract.kinds.project_targets.parsing as project_targets
+from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.extract.trial import MIN_SCORE, check_bytes, check_path
+from hotlinecompare.extract.place import city_names, doc_id_for, find_city, place_of
 from hotlinecompare.cli import main
-from hotlinecompare.document import split_lines
+from hotlinecompare.extract.document import split_lines
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.raw import load_corpus, read_manifest
+from hotlinecompare.extract.raw import load_corpus, read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
@@ -113,21 +114,21 @@ def test_a_parser_crash_becomes_an_error_naming_file_parser_and_line(monkeypatch
                                    if t.startswith("决策"))
     assert e.value.file == str(JN) and e.value.line == first_indicator_row
     assert "project_targets parser crashed: KeyError" in str(e.value)
-    assert "parsers/project_targets.py" in str(e.value) and "read_form()" in str(e.value)
+    assert "project_targets/parsing.py" in str(e.value) and "read_form()" in str(e.value)
 
 
 def test_a_crash_that_names_its_line_keeps_that_line(monkeypatch):
     def broken(doc):
         raise ValueError(f"{doc.source_file}:7: cannot read the project name")
 
-    monkeypatch.setattr(project_targets, "parse", broken)
+    monkeypatch.setattr(project_targets_kind, "parse", broken)
     with pytest.raises(HotlineError) as e:
         check_path(JN)
     assert e.value.line == 7
 
 
 def test_the_cli_prints_no_traceback_for_a_parser_crash(monkeypatch, capsys):
-    monkeypatch.setattr(project_targets, "parse", lambda doc: 1 / 0)
+    monkeypatch.setattr(project_targets_kind, "parse", lambda doc: 1 / 0)
     assert main(["check", str(JN)]) == 2
     out, err = capsys.readouterr()
     assert "ZeroDivisionError" in err and "Traceback" not in out + err
@@ -167,7 +168,7 @@ def test_the_table_report_lists_facts_unparsed_lines_and_failed_checks(capsys):
     out = capsys.readouterr().out
     assert "facts it would add (567)" in out
     assert "unparsed lines (" in out and "hotline_number" in out
-    assert "failed checks (6 of 57)" in out and "sz2024pt-P09-items_full_vs_total" in out
+    assert "failed checks (6 of 57)" in out and "sz2024pt:P09-items_full_vs_total" in out
 
 
 def test_check_writes_nothing_under_data(tmp_path, monkeypatch):

@@ -7,14 +7,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import hotlinecompare.parsers.project_targets as project_targets
-from hotlinecompare.build import build_facts, write_clean
+import hotlinecompare.extract.kinds.project_targets as project_targets_kind
+from hotlinecompare.extract.fact_build import build_facts, write_clean
 from hotlinecompare.cli import main
-from hotlinecompare.corpus import (NULL_PARTITION, build_corpus, chunk_size, merge_sorted_csv, partition_path,
-                                   scan_facts, write_dataset)
+from hotlinecompare.extract import dataset
+from hotlinecompare.extract.corpus_build import build_corpus, merge_sorted_csv
+from hotlinecompare.extract.dataset import NULL_PARTITION, chunk_size, partition_path, scan_facts, write_dataset
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.raw import load_corpus, read_manifest
-from hotlinecompare.synthetic import generate_corpus, load_templates
+from hotlinecompare.extract.raw import load_corpus, read_manifest
+from hotlinecompare.extract.synthetic_documents import generate_corpus, load_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW, CLEAN = ROOT / "data" / "raw", ROOT / "data" / "clean"
@@ -107,7 +108,7 @@ def test_a_rebuild_leaves_no_partition_of_a_removed_document(tmp_path):
 
 
 def test_a_parser_crash_in_the_corpus_build_names_the_document(tmp_path, monkeypatch):
-    monkeypatch.setattr(project_targets, "parse", lambda doc: [][1])
+    monkeypatch.setattr(project_targets_kind, "parse", lambda doc: [][1])
     with pytest.raises(HotlineError, match="project_targets parser crashed: IndexError") as e:
         build_corpus(RAW, tmp_path, jobs=1)
     assert e.value.file == "data/raw/suzhou_2024_project_targets.txt"
@@ -143,10 +144,9 @@ def test_chunks_depend_on_the_corpus_size_only():
 
 
 def test_dataset_files_group_whole_chunks_and_both_builds_cut_them_alike(tmp_path, monkeypatch, seed_build):
-    import hotlinecompare.corpus as corpus
 
-    monkeypatch.setattr(corpus, "GROUP_DOCS", 2)            # 5 documents, chunks of 1: groups of 2, 2, 1
-    assert corpus.dataset_group(5) == 2 and corpus.dataset_group(10_000) == 128
+    monkeypatch.setattr(dataset, "GROUP_DOCS", 2)            # 5 documents, chunks of 1: groups of 2, 2, 1
+    assert dataset.dataset_group(5) == 2 and dataset.dataset_group(10_000) == 128
     summary = build_corpus(RAW, tmp_path / "streamed", jobs=1)
     doc_ids = seed_build.accounting["doc_id"].to_list()
     write_dataset(seed_build.facts, doc_ids, tmp_path / "in_memory")

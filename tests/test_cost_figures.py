@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import hotlinecompare.figures.costs as costs
-from hotlinecompare.build import build_facts
-from hotlinecompare.figures import REGISTRY, figure_meta, label
-from hotlinecompare.raw import load_corpus
+import hotlinecompare.output.figures.costs as costs
+from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.output.figures import REGISTRY, figure_meta, label
+from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["cost_queue", "cost_target_curve", "cost_tornado", "cost_unit_costs"]

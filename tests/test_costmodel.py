@@ -7,11 +7,17 @@ import numpy as np
 import polars as pl
 import pytest
 
-from hotlinecompare import costmodel
-from hotlinecompare.build import build_facts
-from hotlinecompare.costmodel import Assumptions, annual_cost, break_even_price, break_even_volume, sensitivity
+from hotlinecompare.models import costmodel
+from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.models.costmodel import (
+    Assumptions,
+    annual_cost,
+    break_even_price,
+    break_even_volume,
+    sensitivity,
+)
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.raw import load_corpus
+from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,7 @@ from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image
 
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.figures import (
+from hotlinecompare.output.figures import (
     REGISTRY,
     FigureRegistry,
     MissingLabelError,
@@ -45,8 +45,8 @@ from hotlinecompare.figures import (
     source_note_text,
     use_house_style,
 )
-from hotlinecompare.figures import style
-from hotlinecompare.figures.labels import LABELS_PATH
+from hotlinecompare.output.figures import style
+from hotlinecompare.output.figures.labels import LABELS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES_PACKAGE = ROOT / "hotlinecompare" / "figures"
@@ -164,7 +164,7 @@ def test_figures_use_a_truetype_conversion_of_the_bundled_cff_font_with_every_gl
 
 def test_the_truetype_copy_is_made_once_and_identically_on_every_run(tmp_path):
     """A second conversion (another machine, another day) writes the very bytes of the cached copy."""
-    from hotlinecompare.figures.truetype import truetype_copy
+    from hotlinecompare.output.figures.truetype import truetype_copy
 
     cached = style.cjk_font_path()
     fresh = truetype_copy(style.bundled_font_path(), tmp_path)
@@ -177,7 +177,7 @@ def test_the_truetype_copy_is_made_once_and_identically_on_every_run(tmp_path):
 def test_the_font_cache_follows_the_environment_and_falls_back_to_the_temp_dir(tmp_path, monkeypatch):
     import tempfile
 
-    from hotlinecompare.figures import truetype
+    from hotlinecompare.output.figures import truetype
 
     monkeypatch.setenv("HOTLINECOMPARE_CACHE", str(tmp_path / "fonts"))
     assert truetype.cache_dir() == tmp_path / "fonts"
@@ -502,7 +502,7 @@ def test_figure_modules_are_found_without_a_list_to_edit(tmp_path, monkeypatch):
 def _backend_after_import(extra_env: dict[str, str]) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "DISPLAY", "WAYLAND_DISPLAY")}
     env.update(extra_env, PYTHONPATH=str(ROOT))
-    code = "import matplotlib, hotlinecompare.figures; print(matplotlib.get_backend(auto_select=False))"
+    code = "import matplotlib, hotlinecompare.output.figures; print(matplotlib.get_backend(auto_select=False))"
     return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
                           text=True).stdout.strip()
 

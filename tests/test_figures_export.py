@@ -22,9 +22,16 @@ import pytest
 from PIL import Image
 
 from hotlinecompare import api, paths
-from hotlinecompare.figures import LANGS, build_figure, export_figures, label, load_figure_modules, registered
-from hotlinecompare.figures.comparison import NOT_ITEMISED, spending_bars
-from hotlinecompare.figures.style import EXPORT_DPI
+from hotlinecompare.output.figures import (
+    LANGS,
+    build_figure,
+    export_figures,
+    label,
+    load_figure_modules,
+    registered,
+)
+from hotlinecompare.output.figures.comparison import NOT_ITEMISED, spending_bars
+from hotlinecompare.output.figures.style import EXPORT_DPI
 
 ROOT = Path(__file__).resolve().parent.parent
 load_figure_modules()

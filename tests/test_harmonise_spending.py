@@ -6,10 +6,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.build import build_facts
+from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.harmonise import build_tables, load_knowledge
 from hotlinecompare.harmonise.spending import classify
-from hotlinecompare.raw import load_corpus
+from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = {"suzhou", "guiyang", "guangzhou", "jiangning"}

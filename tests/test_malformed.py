@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.check import check_path
+from hotlinecompare.extract.trial import check_path
 from hotlinecompare.cli import main
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.numbers import numeric_tokens
+from hotlinecompare.extract.numbers import numeric_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from hotlinecompare.numbers import find_quantities, numeric_tokens, read_cell, standardise
+from hotlinecompare.extract.numbers import find_quantities, numeric_tokens, read_cell, standardise
 
 CELLS = [
     # cell as written,        operator, value,     unit,          value_std,   unit_std

@@ -9,8 +9,15 @@ from decimal import Decimal
 
 from hypothesis import example, given, settings, strategies as st
 
-from hotlinecompare.numbers import (find_numbers, find_quantities, normalise, numeric_tokens, read_cell,
-                                    standardise, units)
+from hotlinecompare.extract.numbers import (
+    find_numbers,
+    find_quantities,
+    normalise,
+    numeric_tokens,
+    read_cell,
+    standardise,
+    units,
+)
 
 FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in "0123456789.,%=<>-"}
 OPERATORS = {"": "", ">=": ">=", "<=": "<=", "=": "=", ">": ">", "<": "<", "≥": ">=", "≤": "<="}

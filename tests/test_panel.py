@@ -6,13 +6,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare import regression, satisfaction
-from hotlinecompare.build import build_facts
+from hotlinecompare.models import regression, satisfaction_fits as satisfaction
+from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.harmonise import build_tables
-from hotlinecompare.panel import PANEL_SCHEMA, panel_tables, satisfaction_panel
-from hotlinecompare.publish import field_dictionary, table_schema
-from hotlinecompare.raw import load_corpus
-from hotlinecompare.simulation import synthetic_panel
+from hotlinecompare.harmonise.satisfaction_panel import PANEL_SCHEMA, panel_tables, satisfaction_panel
+from hotlinecompare.output.publish import field_dictionary, table_schema
+from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.models.panel_simulation import synthetic_panel
 
 ROOT = Path(__file__).resolve().parent.parent
 WAN = 10_000  # 万元 → yuan

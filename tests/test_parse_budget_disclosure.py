@@ -7,11 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.accounting import account
-from hotlinecompare.document import Document
-from hotlinecompare.facts import to_frame
-from hotlinecompare.parsers import budget_disclosure as bd
-from hotlinecompare.raw import load_document, read_manifest
+from hotlinecompare.extract.accounting import account
+from hotlinecompare.extract.document import Document
+from hotlinecompare.extract.fact_build import table_frame
+from hotlinecompare.extract.kinds import budget_disclosure as bd
+from hotlinecompare.extract.raw import load_document, read_manifest
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -192,7 +192,7 @@ def real():
     row = next(r for r in read_manifest(RAW) if r["doc_id"] == "gy2024bd")
     document = load_document(RAW, row)
     ex = bd.parse(document)
-    return document, ex, to_frame(ex.facts)
+    return document, ex, table_frame(ex.facts, "facts")
 
 
 def _one(frame: pl.DataFrame, **where) -> dict:
@@ -262,5 +262,5 @@ def test_reconciliation_fails_exactly_where_the_document_is_inconsistent(real):
 
 
 def test_reconcile_ignores_other_documents():
-    other = to_frame(bd.parse(doc("2024年一般公共预算基本支出75.61万元,其中人员经费66.07万元,公用经费9.54万元。")).facts)
+    other = table_frame(bd.parse(doc("2024年一般公共预算基本支出75.61万元,其中人员经费66.07万元,公用经费9.54万元。")).facts, "facts")
     assert bd.reconcile(other).height == 0

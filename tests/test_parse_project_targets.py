@@ -7,11 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.accounting import account
-from hotlinecompare.document import Document
-from hotlinecompare.facts import to_frame
-from hotlinecompare.parsers.project_targets import detect, parse, reconcile
-from hotlinecompare.raw import load_document, read_manifest
+from hotlinecompare.extract.accounting import account
+from hotlinecompare.extract.document import Document
+from hotlinecompare.extract.fact_build import table_frame
+from hotlinecompare.extract.kinds.project_targets import detect, parse, reconcile
+from hotlinecompare.extract.raw import load_document, read_manifest
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -246,7 +246,7 @@ def extractions(docs):
 
 @pytest.fixture(scope="module")
 def frame(extractions) -> pl.DataFrame:
-    return to_frame([f for ex in extractions.values() for f in ex.facts])
+    return table_frame([f for ex in extractions.values() for f in ex.facts], "facts")
 
 
 @pytest.fixture(scope="module")
@@ -336,12 +336,12 @@ def test_jiangning_spot_checks(frame):
 
 
 FAILING_CHECKS = {
-    "sz2024pt-P01-half_vs_execution_rate",   # 79.38 planned vs =48% × 161.96
-    "sz2024pt-P02-half_vs_execution_rate",   # 24.5 planned vs =90% × 24.5
-    "sz2024pt-P04-half_vs_execution_rate",   # 32.2 planned vs =70% × 43.5
-    "sz2024pt-P05-half_vs_execution_rate",   # 807.11 planned vs =45% × 1663.63
-    "sz2024pt-P09-items_full_vs_total",      # 工作服定制: no full-year value for its only item
-    "sz2024pt-P12-half_vs_execution_rate",   # 52.02 planned vs =58% × 86.71
+    "sz2024pt:P01-half_vs_execution_rate",   # 79.38 planned vs =48% × 161.96
+    "sz2024pt:P02-half_vs_execution_rate",   # 24.5 planned vs =90% × 24.5
+    "sz2024pt:P04-half_vs_execution_rate",   # 32.2 planned vs =70% × 43.5
+    "sz2024pt:P05-half_vs_execution_rate",   # 807.11 planned vs =45% × 1663.63
+    "sz2024pt:P09-items_full_vs_total",      # 工作服定制: no full-year value for its only item
+    "sz2024pt:P12-half_vs_execution_rate",   # 52.02 planned vs =58% × 86.71
 }
 
 
@@ -353,7 +353,7 @@ def test_reconcile_outcomes(checks):
 
 
 def test_reconcile_missing_full_year_value_is_a_failed_check_saying_so(checks):
-    row = one(checks, check_id="sz2024pt-P09-items_full_vs_total")
+    row = one(checks, check_id="sz2024pt:P09-items_full_vs_total")
     assert (row["expected"], row["found"], row["passed"]) == (10.5, 0.0, False)
     assert "missing full-year value of 工作服定制" in row["description"]
 
@@ -361,13 +361,13 @@ def test_reconcile_missing_full_year_value_is_a_failed_check_saying_so(checks):
 def test_reconcile_jiangning_identities(checks):
     jn = checks.filter(doc_id="jn2026pt")
     assert jn["passed"].all()
-    ceiling = one(jn, check_id="jn2026pt-C01-multi_year_ceiling")
+    ceiling = one(jn, check_id="jn2026pt:C01-multi_year_ceiling")
     assert (ceiling["expected"], ceiling["found"]) == (pytest.approx(2176.89), 2176.89)
-    rate = one(jn, check_id="jn2026pt-P01-half_vs_execution_rate")
+    rate = one(jn, check_id="jn2026pt:P01-half_vs_execution_rate")
     assert (rate["expected"], rate["found"]) == (362.5, 362.5)
     assert rate["fact_ids"] == "jn2026pt-L0027-1;jn2026pt-L0035-1;jn2026pt-L0016-1"
 
 
 def test_reconcile_falls_back_to_the_subtotal_when_the_total_has_no_value(checks):
-    row = one(checks, check_id="sz2024pt-P07-items_full_vs_total")
+    row = one(checks, check_id="sz2024pt:P07-items_full_vs_total")
     assert row["passed"] and "小计 (line 333)" in row["description"]

@@ -7,11 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.accounting import account
-from hotlinecompare.document import Document
-from hotlinecompare.facts import to_frame
-from hotlinecompare.parsers.self_evaluation import detect, parse, reconcile
-from hotlinecompare.raw import load_document, read_manifest
+from hotlinecompare.extract.accounting import account
+from hotlinecompare.extract.document import Document
+from hotlinecompare.extract.fact_build import table_frame
+from hotlinecompare.extract.kinds.self_evaluation import detect, parse, reconcile
+from hotlinecompare.extract.raw import load_document, read_manifest
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -188,7 +188,7 @@ def test_prose_rule_thresholds_addresses_and_bare_years_are_skipped():
 
 def test_every_prose_rule_matches_a_number_written_in_digits():
     """_prose skips a span without a digit: sound only while every rule needs one ({num} or \\d)."""
-    from hotlinecompare.parsers.self_evaluation import patterns
+    from hotlinecompare.extract.kinds.self_evaluation.parsing import patterns
 
     rules = patterns()["prose_fact"] + patterns()["not_quantity"]
     assert rules and all("{num}" in r["regex"] or "\\d" in r["regex"] for r in rules)
@@ -202,15 +202,15 @@ def test_detect_scores_the_title_high_and_other_kinds_low():
 
 # -- reconciliation on a snippet ---------------------------------------------------
 def test_reconcile_reports_a_deviation_that_does_not_follow_the_arithmetic():
-    frame = to_frame(facts_of(indicators("满意度\t群众满意度\t>=85%\t97.21%\t部门业务统计\t0.00%\t无")))
-    check = reconcile(frame).filter(pl.col("check_id") == "t-deviation-L0004").row(0, named=True)
+    frame = table_frame(facts_of(indicators("满意度\t群众满意度\t>=85%\t97.21%\t部门业务统计\t0.00%\t无")), "facts")
+    check = reconcile(frame).filter(pl.col("check_id") == "t:deviation-L0004").row(0, named=True)
     assert (check["expected"], check["found"], check["passed"]) == (pytest.approx(12.21), 0.0, False)
     assert "target is met" in check["description"]
     assert check["fact_ids"] == "t-L0004-1;t-L0004-2;t-L0004-3"
 
 
 def test_reconcile_ignores_documents_of_other_kinds():
-    frame = to_frame(facts_of(execution("基本支出\t708.81\t56.46\t765.27\t716.92\t93.68%")))
+    frame = table_frame(facts_of(execution("基本支出\t708.81\t56.46\t765.27\t716.92\t93.68%")), "facts")
     assert reconcile(frame).height == 0
     assert reconcile(frame.clear()).columns[:2] == ["check_id", "doc_id"]
 
@@ -221,7 +221,7 @@ def whole():
     row = next(r for r in read_manifest(RAW) if r["doc_id"] == "sz2022se")
     doc = load_document(RAW, row)
     ex = parse(doc)
-    return doc, ex, to_frame(ex.facts)
+    return doc, ex, table_frame(ex.facts, "facts")
 
 
 def value(frame: pl.DataFrame, **where) -> float:
@@ -300,13 +300,13 @@ def test_whole_reconciliation(whole):
     assert checks.height == 68 and checks.get_column("check_id").n_unique() == 68
     failed = checks.filter(~pl.col("passed")).select("check_id", "expected", "found").rows()
     assert [(c, round(e, 2), x) for c, e, x in failed] == [
-        ("sz2022se-deviation-L0132", 447.96, 100.0),   # “三公经费”变动率 =0% → 447.96%, reported 100%
-        ("sz2022se-deviation-L0135", 2.08, 100.0),     # 预算调整率 =0% → 2.08%, reported 100%
-        ("sz2022se-deviation-L0138", -15.29, 0.0),     # 公用经费控制率 <=100% → 84.71%, reported 0.00%
-        ("sz2022se-deviation-L0144", 12.21, 0.0),      # 群众满意度 >=85% → 97.21%, reported 0.00%
-        ("sz2022se-deviation-L0147", 5.0, 0.0),        # 培训考试通过率 >=95% → 100%, reported 0.00%
+        ("sz2022se:deviation-L0132", 447.96, 100.0),   # “三公经费”变动率 =0% → 447.96%, reported 100%
+        ("sz2022se:deviation-L0135", 2.08, 100.0),     # 预算调整率 =0% → 2.08%, reported 100%
+        ("sz2022se:deviation-L0138", -15.29, 0.0),     # 公用经费控制率 <=100% → 84.71%, reported 0.00%
+        ("sz2022se:deviation-L0144", 12.21, 0.0),      # 群众满意度 >=85% → 97.21%, reported 0.00%
+        ("sz2022se:deviation-L0147", 5.0, 0.0),        # 培训考试通过率 >=95% → 100%, reported 0.00%
     ]
-    rate = checks.filter(check_id="sz2022se-cross-budget-execution-rate").row(0, named=True)
+    rate = checks.filter(check_id="sz2022se:cross-budget-execution-rate").row(0, named=True)
     assert (rate["expected"], rate["found"], rate["passed"]) == (97.28, 97.28, True)
-    total = checks.filter(check_id="sz2022se-execution-预算总金额-execution_rate").row(0, named=True)
+    total = checks.filter(check_id="sz2022se:execution-预算总金额-execution_rate").row(0, named=True)
     assert total["expected"] == pytest.approx(2449.85 / 2518.38 * 100) and total["passed"]

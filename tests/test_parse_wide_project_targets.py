@@ -7,11 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.accounting import account
-from hotlinecompare.document import Document
-from hotlinecompare.facts import to_frame
-from hotlinecompare.parsers import wide_project_targets as wpt
-from hotlinecompare.raw import load_document, read_manifest
+from hotlinecompare.extract.accounting import account
+from hotlinecompare.extract.document import Document
+from hotlinecompare.extract.fact_build import table_frame
+from hotlinecompare.extract.kinds import wide_project_targets as wpt
+from hotlinecompare.extract.raw import load_document, read_manifest
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 HEAD = ("项目支出绩效目标表（含转移支付项目）", "单位名称：广州市市长专线电话受理中心", "单位：万元",
@@ -91,7 +91,7 @@ def real():
     manifest_row = next(r for r in read_manifest(RAW) if r["doc_id"] == "gzxxxxpt")
     document = load_document(RAW, manifest_row)
     ex = wpt.parse(document)
-    return document, ex, to_frame(ex.facts)
+    return document, ex, table_frame(ex.facts, "facts")
 
 
 def _one(frame: pl.DataFrame, **where) -> dict:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from hotlinecompare import api, paths, provenance
+from hotlinecompare import api, paths
+from hotlinecompare.output import trace as provenance
 from hotlinecompare.errors import HotlineError
 
 # 苏州 2024, “12345”政府公共服务热线运行经费: 住房公积金“12329”热线服务外包, full-year budget 249.78 万元.

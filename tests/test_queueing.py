@@ -1,4 +1,4 @@
-"""Tests for hotlinecompare.queueing against independent oracles.
+"""Tests for hotlinecompare.models.queueing against independent oracles.
 
 Oracles: textbook Erlang formulas with math.factorial, pyworkforce's ErlangC, a plain-Python
 birth-death chain for Erlang A, a matrix-exponential model of one waiting caller, and a
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import expm
 
-from hotlinecompare import queueing as q
+from hotlinecompare.models import queueing as q
 
 pyworkforce_queuing = pytest.importorskip("pyworkforce.queuing")
 

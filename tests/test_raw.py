@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hotlinecompare.document import decode, split_cells, split_lines
+from hotlinecompare.extract.document import decode, split_cells, split_lines
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.raw import load_corpus, read_manifest
+from hotlinecompare.extract.raw import load_corpus, read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

@@ -1,4 +1,4 @@
-"""Tests for hotlinecompare.regression: oracles, guards, permutation and bootstrap."""
+"""Tests for hotlinecompare.models.regression: oracles, guards, permutation and bootstrap."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from hotlinecompare import regression
-from hotlinecompare.simulation import synthetic_panel
+from hotlinecompare.models import regression
+from hotlinecompare.models.panel_simulation import synthetic_panel
 
 
 def make_panel(satisfaction, spending, cities=None, years=None, basis="actual", **extra):

@@ -12,14 +12,14 @@ from matplotlib.collections import PolyCollection
 from matplotlib.text import Annotation
 from PIL import Image
 
-from hotlinecompare.build import build_facts
-from hotlinecompare.figures import build_figure, figure_meta, label
-from hotlinecompare.figures import satisfaction as figures
+from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.output.figures import build_figure, figure_meta, label
+from hotlinecompare.output.figures import satisfaction as figures
 from hotlinecompare.harmonise import build_tables
-from hotlinecompare.panel import satisfaction_panel
-from hotlinecompare.raw import load_corpus
-from hotlinecompare.satisfaction import PowerAssumptions, power_by_city_years
-from hotlinecompare.simulation import synthetic_panel
+from hotlinecompare.harmonise.satisfaction_panel import satisfaction_panel
+from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.models.satisfaction_fits import PowerAssumptions, power_by_city_years
+from hotlinecompare.models.panel_simulation import synthetic_panel
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests for hotlinecompare.simulation: synthetic panels, coverage and power."""
+"""Tests for hotlinecompare.models.panel_simulation: synthetic panels, coverage and power."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from hotlinecompare import regression, simulation
+from hotlinecompare.models import regression, panel_simulation as simulation
 
 
 # --------------------------------------------------------------------- synthetic panels

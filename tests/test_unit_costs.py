@@ -5,11 +5,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.build import build_facts
+from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.harmonise import build_tables
 from hotlinecompare.harmonise.unit_costs import MONTHS_PER_YEAR, PER_YEAR, number_text
-from hotlinecompare.numbers import standardise
-from hotlinecompare.raw import load_corpus
+from hotlinecompare.extract.numbers import standardise
+from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 WAN = 10_000  # 万元 → yuan, for readable spot checks

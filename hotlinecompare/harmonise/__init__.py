@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from .knowledge import Knowledge, load_knowledge
-from .profile import profile_table, with_note_texts
-from .scope import attach_notes, scope_notes_table
-from .service import service_table
-from .spending import reconstructions, spending_table, unclassified_spending
-from .staffing import staffing_table
-from .unit_costs import unit_cost_table
-from .vocabulary import indicator_mapping, indicator_names, unmapped_indicators
+from hotlinecompare.harmonise.knowledge import Knowledge, load_knowledge
+from hotlinecompare.harmonise.profile import profile_table, with_note_texts
+from hotlinecompare.harmonise.scope import attach_notes, scope_notes_table
+from hotlinecompare.harmonise.service import service_table
+from hotlinecompare.harmonise.spending import reconstructions, spending_table, unclassified_spending
+from hotlinecompare.harmonise.staffing import staffing_table
+from hotlinecompare.harmonise.unit_costs import unit_cost_table
+from hotlinecompare.harmonise.vocabulary import indicator_mapping, indicator_names, unmapped_indicators
 
 # Columns whose text a scope note's `match` regex is tried on, per table.
 NOTE_LABELS = {

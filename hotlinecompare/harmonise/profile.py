@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .scope import note_texts
+from hotlinecompare.harmonise.scope import note_texts
 
 BASIS_ORDER = ("actual", "budget", "estimate", "target", "authorized")
 SPENDING_MEASURE_ORDER = ("actual_spending", "amount", "adjusted_budget", "initial_budget")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .vocabulary import squashed
+from hotlinecompare.harmonise.vocabulary import squashed
 
 NOTE_COLUMNS = ("note_id", "city", "fiscal_year", "topic", "tables", "match", "note_en", "note_zh",
                 "source_file", "line", "quote")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .vocabulary import indicator_name, with_metric_keys
+from hotlinecompare.harmonise.vocabulary import indicator_name, with_metric_keys
 
 # Measures that carry a metric's value (targets, outcomes, figures stated in prose).
 VALUE_MEASURES = ("indicator_value", "target_value", "actual_value", "stated_value")

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..errors import HotlineError
-from .vocabulary import first_match, squashed
+from hotlinecompare.errors import HotlineError
+from hotlinecompare.harmonise.vocabulary import first_match, squashed
 
 LEVELS = ("item", "project_total", "subtotal", "department_total", "cross_classification")
 # A project total and the sum of its items are "equal" within this many yuan (documents round to 0.01 万元).

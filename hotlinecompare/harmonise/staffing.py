@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .vocabulary import squashed
+from hotlinecompare.harmonise.vocabulary import squashed
 
 # Measures that are not a count of their own (a deviation or a change is not staff).
 NOT_COUNTS = ("deviation", "change", "share", "execution_rate")

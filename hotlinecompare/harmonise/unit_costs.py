@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..errors import HotlineError
-from .vocabulary import squashed
+from hotlinecompare.errors import HotlineError
+from hotlinecompare.harmonise.vocabulary import squashed
 
 # A monthly rate times the months of a year is the annual cost (元/月 → yuan per year).
 MONTHS_PER_YEAR = 12

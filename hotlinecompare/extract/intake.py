@@ -1,0 +1,107 @@
+"""Add a new document to the raw corpus: check it, copy it byte-for-byte, record it in the manifest.
+
+:func:`plan_addition` is pure (the check result, the current manifest and the
+options in; the new file name and manifest row out, or a HotlineError saying
+why not). :func:`add_document` is the I/O edge: it reads the file, checks it,
+writes the copy (read-only, never over an existing file) and appends the row.
+Rebuilding ``data/clean`` is the caller's (``hotlinecompare add`` runs the build).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from hotlinecompare.extract.trial import CheckResult, check_bytes
+from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.place import UNDATED, doc_id_for
+from hotlinecompare.extract.raw import MANIFEST, MANIFEST_COLUMNS, read_manifest
+
+BASES = ("budget", "actual", "mixed")
+# What a document of each kind states, when --basis does not say (as in the seed manifest).
+DEFAULT_BASIS = {"self_evaluation": "actual", "budget_disclosure": "mixed"}
+_SUFFIX = re.compile(r"[a-z0-9]{1,12}")
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A document accepted into the corpus: its new file name, its manifest row and its check."""
+
+    file: str
+    row: dict
+    result: CheckResult
+
+
+def plan_addition(result: CheckResult, data: bytes, manifest: list[dict], *, original_name: str,
+                  basis: str | None = None, suffix: str = "", issuer: str = "",
+                  notes: str = "") -> Addition:
+    """The file name and manifest row for a checked document; refuse duplicates and collisions."""
+    if suffix and not _SUFFIX.fullmatch(suffix):
+        raise HotlineError(f"--suffix {suffix!r} is not a short tag", expected="1–12 lowercase letters or digits")
+    kind, city, year = result.detection.kind, result.place.city, result.place.fiscal_year
+    basis = basis or DEFAULT_BASIS.get(kind, "budget")
+    if basis not in BASES:
+        raise HotlineError(f"--basis {basis!r} is not a manifest basis", expected=" or ".join(BASES))
+    digest = hashlib.sha256(data).hexdigest()
+    doc_id = doc_id_for(city, year, kind, suffix)
+    name = f"{city.key}_{year if year is not None else UNDATED}_{kind}" + (f"_{suffix}" if suffix else "") + ".txt"
+    for i, existing in enumerate(manifest, start=2):
+        if existing["sha256"] == digest:
+            raise HotlineError(f"this document is already in the corpus as {existing['doc_id']} "
+                               f"({existing['file']})", file=original_name, line=None,
+                               hint=f"nothing to add (manifest.csv line {i} has the same sha256)")
+        if existing["doc_id"] == doc_id or existing["file"] == name:
+            raise HotlineError(f"the corpus already has a document {existing['doc_id']} ({existing['file']}) "
+                               f"for {city.key} {year if year is not None else UNDATED} {kind}",
+                               file=original_name,
+                               hint="if this is another document of the same city, year and kind, "
+                                    "pass --suffix TAG (e.g. --suffix b) to name it apart")
+    row = {
+        "doc_id": doc_id, "file": name, "sha256": digest, "city": city.key, "city_zh": city.name_zh,
+        "admin_level": city.admin_level, "parent_city_zh": city.parent, "issuer": issuer,
+        "doc_kind": result.title, "parser": kind,
+        "fiscal_year": "" if year is None else str(year), "fiscal_years": "" if year is None else str(year),
+        "basis": basis, "source_seed": Path(original_name).name, "notes": notes,
+    }
+    return Addition(name, row, result)
+
+
+def manifest_line(row: dict) -> str:
+    """One manifest row as CSV text, quoted as the manifest is (minimal quoting, LF line end)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([row[c] for c in MANIFEST_COLUMNS])
+    return buf.getvalue()
+
+
+def add_document(path: Path | str, raw_dir: Path | str, *, city: str | None = None,
+                 year: int | str | None = None, kind: str | None = None, basis: str | None = None,
+                 suffix: str = "", issuer: str = "", notes: str = "") -> Addition:
+    """Check ``path`` and, if it can be read, copy it into ``raw_dir`` and append its manifest row."""
+    path, raw_dir = Path(path), Path(raw_dir)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise HotlineError(f"cannot read the file ({e.strerror})", file=str(path)) from None
+    result = check_bytes(data, str(path), city=city, year=year, kind=kind)
+    addition = plan_addition(result, data, read_manifest(raw_dir), original_name=str(path), basis=basis,
+                             suffix=suffix, issuer=issuer, notes=notes)
+    target = raw_dir / addition.file
+    try:
+        with target.open("xb") as f:   # x: never overwrite a raw file
+            f.write(data)
+    except FileExistsError:
+        raise HotlineError("a raw file of that name already exists (not in the manifest)", file=str(target),
+                           hint="raw files are never overwritten: remove the stray file or pass --suffix") from None
+    os.chmod(target, 0o444)   # like the seed files: raw documents are read-only
+    manifest = raw_dir / MANIFEST
+    existing = manifest.read_bytes()
+    with manifest.open("a", encoding="utf-8", newline="") as f:
+        if existing and not existing.endswith(b"\n"):
+            f.write("\n")
+        f.write(manifest_line(addition.row))
+    return addition

@@ -1,0 +1,1 @@
+"""Output: the published tables (parquet, CSV, Data Package, workbook), figures, traces, notebooks."""

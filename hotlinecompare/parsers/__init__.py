@@ -1,1 +1,0 @@
-"""Document parsers, one module per document kind (see hotlinecompare.parsing)."""
