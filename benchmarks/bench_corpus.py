@@ -20,6 +20,7 @@ Run: .venv/bin/python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 2]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
@@ -34,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hotlinecompare.extract.synthetic_documents import generate_corpus, load_templates# noqa: E402
+from hotlinecompare.extract.synthetic_documents import generate_corpus, load_templates  # noqa: E402
 
 GIB = 1024 ** 3
 
@@ -52,10 +53,8 @@ def tree_rss(pid: int) -> int:
         return 0
     total = 0
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):   # a worker may exit between listing and reading
             total += p.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total
 
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from pyworkforce.queuing import ErlangC  # noqa: E402
 
-from hotlinecompare.models import queueing# noqa: E402
+from hotlinecompare.models import queueing  # noqa: E402
 
 SEED = 20240611
 INTERVAL_MINUTES = 60

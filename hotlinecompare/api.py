@@ -16,6 +16,7 @@ import polars as pl
 
 from hotlinecompare.errors import HotlineError
 
+
 def is_stale(clean_dir: Path, raw_dir: Path) -> bool:
     """True when ``clean_dir`` was not built from the current ``raw_dir/manifest.csv`` by the current
     package (its parsers, harmonisers and knowledge files: :func:`~hotlinecompare.output.publish.builder_hash`)."""
@@ -36,8 +37,8 @@ def rebuild(raw_dir: Path, clean_dir: Path) -> list[Path]:
     """raw → clean as ``hotlinecompare build`` does it: facts and reports, the partitioned fact dataset,
     every harmonised table, the Data Package and the workbook (stamp last)."""
     from hotlinecompare.extract.fact_build import build_facts, write_clean
-    from hotlinecompare.pipeline import publish
     from hotlinecompare.extract.raw import load_corpus
+    from hotlinecompare.pipeline import publish
 
     build = build_facts(load_corpus(Path(raw_dir)))
     return write_clean(build, clean_dir) + publish(build, raw_dir, clean_dir)
@@ -110,3 +111,12 @@ def compare(metric: str, *, basis: str | None = None, lang: str = "en",
     tables = {n: load(n, clean_dir=clean_dir, raw_dir=raw_dir) for n in ("service", "unit_costs", "scope_notes")}
     return compare_frames(metric, tables["service"], tables["unit_costs"], tables["scope_notes"],
                           load_knowledge().cities, basis=basis, lang=lang)
+
+
+def trace(fact_id: str, *, clean_dir: Path | str | None = None, raw_dir: Path | str | None = None):
+    """Follow ``fact_id`` from its raw line to every clean row that uses it (tables loaded with :func:`load`)."""
+    from hotlinecompare.output.trace import TRACED_TABLES
+    from hotlinecompare.output.trace import trace as trace_tables
+
+    tables = {name: load(name, clean_dir=clean_dir, raw_dir=raw_dir) for name in TRACED_TABLES}
+    return trace_tables(fact_id, tables=tables, raw_dir=raw_dir)

@@ -14,9 +14,9 @@ from hotlinecompare.errors import HotlineError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from hotlinecompare.extract.corpus_build import LARGE_CORPUS, build_corpus, manifest_size
     from hotlinecompare.extract.fact_build import summary_lines
     from hotlinecompare.pipeline import publish_tables, read_clean, run
-    from hotlinecompare.extract.corpus_build import LARGE_CORPUS, build_corpus, manifest_size
 
     jobs, partitioned = getattr(args, "jobs", None), getattr(args, "partitioned", False)
     if partitioned or (jobs or 1) > 1 or manifest_size(Path(args.raw)) > LARGE_CORPUS:

@@ -8,7 +8,7 @@ asks :func:`table_schema`, and a test holds every written table to its declared 
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import polars as pl
@@ -41,7 +41,7 @@ def table_fields() -> dict[str, tuple[dict, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table_schema(table: str) -> tuple[tuple[str, pl.DataType], ...]:
     if table == "facts":
         return tuple(fact_schema().items())

@@ -8,13 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.fact_build import build_facts, write_clean
 from hotlinecompare.cli import main
 from hotlinecompare.extract.accounting import explained_spans
-from hotlinecompare.schema import fact_schema
-from hotlinecompare.extract.numbers import numeric_tokens
+from hotlinecompare.extract.fact_build import build_facts, write_clean
 from hotlinecompare.extract.kinds import parse
+from hotlinecompare.extract.numbers import numeric_tokens
 from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.schema import fact_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW, CLEAN = ROOT / "data" / "raw", ROOT / "data" / "clean"

@@ -10,13 +10,13 @@ import pytest
 
 import hotlinecompare.extract.kinds.project_targets as project_targets_kind
 import hotlinecompare.extract.kinds.project_targets.parsing as project_targets
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.trial import MIN_SCORE, check_bytes, check_path
-from hotlinecompare.extract.place import city_names, doc_id_for, find_city, place_of
 from hotlinecompare.cli import main
-from hotlinecompare.extract.document import split_lines
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.document import split_lines
+from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.extract.place import city_names, doc_id_for, find_city, place_of
 from hotlinecompare.extract.raw import load_corpus, read_manifest
+from hotlinecompare.extract.trial import MIN_SCORE, check_bytes, check_path
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

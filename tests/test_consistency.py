@@ -5,9 +5,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.models import consistency, costmodel
 from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.models import consistency, costmodel
 
 ROOT = Path(__file__).resolve().parent.parent
 

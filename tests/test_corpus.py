@@ -8,12 +8,12 @@ import polars as pl
 import pytest
 
 import hotlinecompare.extract.kinds.project_targets as project_targets_kind
-from hotlinecompare.extract.fact_build import build_facts, write_clean
 from hotlinecompare.cli import main
+from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract import dataset
 from hotlinecompare.extract.corpus_build import build_corpus, merge_sorted_csv
 from hotlinecompare.extract.dataset import NULL_PARTITION, chunk_size, partition_path, scan_facts, write_dataset
-from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.fact_build import build_facts, write_clean
 from hotlinecompare.extract.raw import load_corpus, read_manifest
 from hotlinecompare.extract.synthetic_documents import generate_corpus, load_templates
 

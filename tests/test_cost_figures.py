@@ -11,8 +11,8 @@ from PIL import Image
 
 import hotlinecompare.output.figures.costs as costs
 from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.output.figures import REGISTRY, figure_meta, label
 from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.output.figures import REGISTRY, figure_meta, label
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["cost_queue", "cost_target_curve", "cost_tornado", "cost_unit_costs"]

@@ -7,8 +7,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from hotlinecompare.models import costmodel
+from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.models import costmodel
 from hotlinecompare.models.costmodel import (
     Assumptions,
     annual_cost,
@@ -16,8 +18,6 @@ from hotlinecompare.models.costmodel import (
     break_even_volume,
     sensitivity,
 )
-from hotlinecompare.errors import HotlineError
-from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.output.publish import DATAPACKAGE, STAMP, WORKBOOK, clean_tables, write_tables
 from hotlinecompare.extract.raw import load_corpus, read_manifest
+from hotlinecompare.output.publish import DATAPACKAGE, STAMP, WORKBOOK, clean_tables, write_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

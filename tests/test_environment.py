@@ -43,7 +43,7 @@ def test_environment_yml_installs_the_package_itself():
 def _quick_start() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"^## Quick start.*?```\w*\n(.*?)```", readme, re.S | re.M).group(1)
-    return [l for l in block.splitlines() if l.strip() and not l.strip().startswith("#")]
+    return [line for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
 
 
 def test_readme_quick_start_has_two_commands():
@@ -51,6 +51,6 @@ def test_readme_quick_start_has_two_commands():
 
 
 def test_ci_runs_exactly_the_readme_commands():
-    ci = [l for l in (ROOT / ".ci" / "run").read_text().splitlines()
-          if l.strip() and not l.startswith("#") and not l.startswith(("set ", "cd "))]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
     assert ci == _quick_start()

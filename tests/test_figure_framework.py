@@ -43,9 +43,9 @@ from hotlinecompare.output.figures import (
     load_figure_modules,
     new_figure,
     source_note_text,
+    style,
     use_house_style,
 )
-from hotlinecompare.output.figures import style
 from hotlinecompare.output.figures.labels import LABELS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -321,7 +321,7 @@ def test_the_source_note_sits_below_the_axes_inside_the_figure(registry, tables)
     note = next(t for t in fig.texts if t.get_text().startswith("资料来源"))
     note_box, axes_box = note.get_window_extent(renderer), fig.axes[0].get_tightbbox(renderer)
     assert note_box.y1 < axes_box.y0  # below the axes and their x label
-    assert 0 <= note_box.x0 and note_box.x1 <= fig.bbox.x1  # wrapped to the figure width
+    assert note_box.x0 >= 0 and note_box.x1 <= fig.bbox.x1  # wrapped to the figure width
     assert note.get_fontsize() == style.NOTE_FONT_PT and note.get_color() == style.NOTE_COLOUR
 
 

@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 
 from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.extract.raw import load_corpus
 from hotlinecompare.harmonise import build_tables, load_knowledge
 from hotlinecompare.harmonise.spending import classify
-from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = {"suzhou", "guiyang", "guangzhou", "jiangning"}
@@ -104,7 +104,7 @@ def test_rented_seats_by_hotline_add_up_to_the_indicator(tables):
     by_hotline = dict(zip(st.filter(pl.col("period") == "annual")["hotline"],
                           st.filter(pl.col("period") == "annual")["count"]))
     assert by_hotline == {"12329": 23, "12328": 10, "12333": 19}
-    ceiling = st.filter((pl.col("period") == "full_year")).row(0, named=True)
+    ceiling = st.filter(pl.col("period") == "full_year").row(0, named=True)
     assert (ceiling["operator"], ceiling["count"]) == ("<=", sum(by_hotline.values()))
 
 

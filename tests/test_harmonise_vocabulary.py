@@ -6,10 +6,10 @@ import polars as pl
 import pytest
 
 from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.extract.raw import load_corpus
 from hotlinecompare.harmonise import build_tables, load_knowledge
 from hotlinecompare.harmonise.service import service_table
 from hotlinecompare.harmonise.vocabulary import squashed, with_metric_keys
-from hotlinecompare.extract.raw import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 

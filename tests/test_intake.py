@@ -10,11 +10,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.trial import check_path
 from hotlinecompare.cli import main
+from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.extract.intake import manifest_line, plan_addition
 from hotlinecompare.extract.raw import MANIFEST_COLUMNS, load_corpus, read_manifest
-from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.extract.trial import check_path
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

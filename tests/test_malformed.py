@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.trial import check_path
 from hotlinecompare.cli import main
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.numbers import numeric_tokens
+from hotlinecompare.extract.trial import check_path
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

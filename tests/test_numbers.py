@@ -1,7 +1,8 @@
 """The number/operator/unit reader, as a table of cells seen in the documents."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hotlinecompare.extract.numbers import find_quantities, numeric_tokens, read_cell, standardise
 

@@ -7,7 +7,8 @@ covers what it claims to: the accounting of numeric tokens relies on that.
 
 from decimal import Decimal
 
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from hotlinecompare.extract.numbers import (
     find_numbers,

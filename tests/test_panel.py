@@ -6,13 +6,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.models import regression, satisfaction_fits as satisfaction
 from hotlinecompare.extract.fact_build import build_facts
+from hotlinecompare.extract.raw import load_corpus
 from hotlinecompare.harmonise import build_tables
 from hotlinecompare.harmonise.satisfaction_panel import PANEL_SCHEMA, panel_tables, satisfaction_panel
-from hotlinecompare.output.publish import field_dictionary, table_schema
-from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.models import regression
+from hotlinecompare.models import satisfaction_fits as satisfaction
 from hotlinecompare.models.panel_simulation import synthetic_panel
+from hotlinecompare.output.publish import field_dictionary, table_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 WAN = 10_000  # 万元 → yuan

@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 
 from hotlinecompare import api, paths
-from hotlinecompare.output import trace as provenance
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.output import trace as provenance
 
 # 苏州 2024, “12345”政府公共服务热线运行经费: 住房公积金“12329”热线服务外包, full-year budget 249.78 万元.
 OUTSOURCED_12329 = "sz2024pt-L0230-2"
@@ -100,7 +100,7 @@ def test_tables_not_citing_the_fact_are_left_out(traced):
 
 
 def test_trace_loads_the_clean_tables_itself(clean):
-    t = provenance.trace(OUTSOURCED_12329, clean_dir=clean)
+    t = api.trace(OUTSOURCED_12329, clean_dir=clean)
     assert t.line == 230 and "unit_costs" in t.downstream
 
 

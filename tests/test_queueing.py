@@ -354,7 +354,7 @@ def test_agents_needed_matches_linear_scan_erlang_c():
     found = q.agents_needed(traffic, aht, target_seconds, target)
     for i in range(80):
         expected = first_agents_by_scan(
-            lambda n: bool(q.service_level(n, traffic[i], aht[i], target_seconds[i]) >= target[i]))
+            lambda n, i=i: bool(q.service_level(n, traffic[i], aht[i], target_seconds[i]) >= target[i]))
         assert found[i] == expected
 
 
@@ -367,7 +367,7 @@ def test_agents_needed_matches_linear_scan_erlang_a():
     found = q.agents_needed(aht=aht, arrival_rate=arrival_rate, patience=patience, connection_rate_target=target)
     for i in range(60):
         expected = first_agents_by_scan(
-            lambda n: bool(q.erlang_a(n, arrival_rate[i], aht[i], patience[i]).connection_rate >= target[i]))
+            lambda n, i=i: bool(q.erlang_a(n, arrival_rate[i], aht[i], patience[i]).connection_rate >= target[i]))
         assert found[i] == expected
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hotlinecompare.extract.document import decode, split_cells, split_lines
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.document import decode, split_cells, split_lines
 from hotlinecompare.extract.raw import load_corpus, read_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ def test_build_refuses_an_edited_raw_file(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     target = raw / "guangzhou_undated_project_targets.txt"
-    target.write_bytes(target.read_bytes().replace("620.57".encode(), b"620.58", 1))
+    target.write_bytes(target.read_bytes().replace(b"620.57", b"620.58", 1))
     with pytest.raises(HotlineError, match="differs from the manifest") as e:
         load_corpus(raw)
     assert "guangzhou_undated_project_targets.txt" in str(e.value)
@@ -53,8 +53,8 @@ def test_missing_raw_file_names_the_manifest_line(tmp_path):
         load_corpus(raw)
 
 
-@pytest.mark.parametrize("data", ["预算\t16. 35\n".encode("utf-8"), "\ufeff预算\t16. 35\n".encode("utf-8"),
-                                  "预算\t16. 35\r\n".encode("utf-8"), "预算\t16. 35\n".encode("gb18030")])
+@pytest.mark.parametrize("data", ["预算\t16. 35\n".encode(), "\ufeff预算\t16. 35\n".encode("utf-8"),
+                                  "预算\t16. 35\r\n".encode(), "预算\t16. 35\n".encode("gb18030")])
 def test_decode_utf8_bom_crlf_and_gb18030(data):
     lines = split_lines(decode(data, "x.txt"))
     assert lines == ("预算\t16. 35",)

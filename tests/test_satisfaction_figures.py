@@ -13,13 +13,13 @@ from matplotlib.text import Annotation
 from PIL import Image
 
 from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.output.figures import build_figure, figure_meta, label
-from hotlinecompare.output.figures import satisfaction as figures
+from hotlinecompare.extract.raw import load_corpus
 from hotlinecompare.harmonise import build_tables
 from hotlinecompare.harmonise.satisfaction_panel import satisfaction_panel
-from hotlinecompare.extract.raw import load_corpus
-from hotlinecompare.models.satisfaction_fits import PowerAssumptions, power_by_city_years
 from hotlinecompare.models.panel_simulation import synthetic_panel
+from hotlinecompare.models.satisfaction_fits import PowerAssumptions, power_by_city_years
+from hotlinecompare.output.figures import build_figure, figure_meta, label
+from hotlinecompare.output.figures import satisfaction as figures
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from hotlinecompare.models import regression, panel_simulation as simulation
-
+from hotlinecompare.models import panel_simulation as simulation
+from hotlinecompare.models import regression
 
 # --------------------------------------------------------------------- synthetic panels
 

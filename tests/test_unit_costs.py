@@ -6,10 +6,10 @@ import polars as pl
 import pytest
 
 from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.harmonise import build_tables
-from hotlinecompare.harmonise.unit_costs import MONTHS_PER_YEAR, PER_YEAR, number_text
 from hotlinecompare.extract.numbers import standardise
 from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.harmonise import build_tables
+from hotlinecompare.harmonise.unit_costs import MONTHS_PER_YEAR, PER_YEAR, number_text
 
 ROOT = Path(__file__).resolve().parent.parent
 WAN = 10_000  # 万元 → yuan, for readable spot checks

@@ -19,9 +19,8 @@ import polars as pl
 
 from hotlinecompare.extract.accounting import account
 from hotlinecompare.extract.document import Document
-from hotlinecompare.schema import fact_schema, table_schema
 from hotlinecompare.extract.kinds import PARSER_MODULES, parse, parser_for
-
+from hotlinecompare.schema import fact_schema, table_schema
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotlinecompare.extract.trial import CheckResult, check_bytes
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.place import UNDATED, doc_id_for
 from hotlinecompare.extract.raw import MANIFEST, MANIFEST_COLUMNS, read_manifest
+from hotlinecompare.extract.trial import CheckResult, check_bytes
 
 BASES = ("budget", "actual", "mixed")
 # What a document of each kind states, when --basis does not say (as in the seed manifest).

@@ -6,8 +6,8 @@ import csv
 import hashlib
 from pathlib import Path
 
-from hotlinecompare.extract.document import Document, decode, split_lines
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.document import Document, decode, split_lines
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.extract.document import Document
+from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.extract.numbers import normalise
 from hotlinecompare.extract.raw import MANIFEST, MANIFEST_COLUMNS, load_corpus
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from hotlinecompare.extract.fact_build import Build, build_facts
-from hotlinecompare.extract.document import Cell, Document, decode, split_lines
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.document import Cell, Document, decode, split_lines
+from hotlinecompare.extract.fact_build import Build, build_facts
 from hotlinecompare.extract.kinds import PARSER_MODULES, parser_for
 from hotlinecompare.extract.place import UNDATED, Place, doc_id_for, head, place_of
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
+from hotlinecompare.errors import HotlineError
 from hotlinecompare.models import queueing
 from hotlinecompare.models.costmodel import (
     DAYS_PER_WEEK,
@@ -27,7 +28,6 @@ from hotlinecompare.models.costmodel import (
     lookup,
     scenario_grid,
 )
-from hotlinecompare.errors import HotlineError
 
 # 国务院关于职工工作时间的规定 (1995): 8 hours a day, 40 a week, so a full-time week has 5 working days.
 WORKDAYS_PER_WEEK = 5

@@ -19,13 +19,13 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 import polars as pl
 
-from hotlinecompare.models import queueing
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.harmonise import NOTE_LABELS
 from hotlinecompare.harmonise.knowledge import load_knowledge, read_data_csv
 from hotlinecompare.harmonise.scope import attach_notes
 from hotlinecompare.harmonise.unit_costs import unit_cost_table
 from hotlinecompare.harmonise.vocabulary import squashed
+from hotlinecompare.models import queueing
 
 DAYS_PER_YEAR = 365
 DAYS_PER_WEEK = 7
@@ -155,7 +155,7 @@ def resolve_assumptions(table: pl.DataFrame, facts: pl.DataFrame, unit_costs: pl
     """
     out = []
     for line, row in enumerate(table.rows(named=True), start=2):
-        def number(cell: str, default: float | None, ids: set[str]) -> float:
+        def number(cell: str, default: float | None, ids: set[str], row=row, line=line) -> float:
             if not cell:
                 if default is None:
                     raise HotlineError(f"{row['name']}: empty value", file=ASSUMPTIONS_FILE, line=line)

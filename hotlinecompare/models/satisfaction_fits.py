@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from hotlinecompare.models import regression, panel_simulation as simulation
 from hotlinecompare.harmonise.satisfaction_panel import MODEL_OF
+from hotlinecompare.models import panel_simulation as simulation
+from hotlinecompare.models import regression
 
 __all__ = ["Fits", "fit_all", "estimability", "ols_band", "coverage_table", "power_by_city_years",
            "city_years_needed", "PowerAssumptions", "rounded", "METHODS", "MIN_CITY_YEARS"]

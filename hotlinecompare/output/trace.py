@@ -138,14 +138,12 @@ def read_raw_lines(source_file: str, raw_dir: Path | str | None = None) -> tuple
     return split_lines(decode(path.read_bytes(), source_file))
 
 
-def trace(fact_id: str, *, tables: Mapping[str, pl.DataFrame] | None = None,
-          clean_dir: Path | str | None = None, raw_dir: Path | str | None = None) -> Trace:
-    """Follow ``fact_id`` from data/raw to the clean tables (loaded with :func:`api.load` unless given)."""
-    from hotlinecompare.api import load
+# The tables a trace reads: the fact table, then every table whose rows cite fact ids.
+TRACED_TABLES = ("facts", *TABLE_ORDER)
 
-    if tables is None:
-        names = ("facts", *TABLE_ORDER)
-        tables = {name: load(name, clean_dir=clean_dir, raw_dir=raw_dir) for name in names}
+
+def trace(fact_id: str, *, tables: Mapping[str, pl.DataFrame], raw_dir: Path | str | None = None) -> Trace:
+    """Follow ``fact_id`` from data/raw to the clean ``tables`` (:func:`hotlinecompare.api.trace` loads them)."""
     fact = find_fact(tables["facts"], fact_id)
     return trace_frames(fact_id, tables, read_raw_lines(str(fact["source_file"][0]), raw_dir))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-from hotlinecompare.extract.document import Document
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.document import Document
 
 # Document kind (manifest column `parser`) → module under hotlinecompare.extract.kinds.
 PARSER_MODULES = {

@@ -12,7 +12,6 @@ import numpy as np
 from hotlinecompare.models.queueing.inputs import _broadcast, _quiet, _require, _scalar_or_array
 from hotlinecompare.models.queueing.logspace import _log_lower_gamma, _log_lower_ratio, _log_upper_ratio
 
-
 # ---------------------------------------------------------------------------
 # Erlang B and C (M/M/n/n and M/M/n)
 # ---------------------------------------------------------------------------

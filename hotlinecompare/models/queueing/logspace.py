@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammainc, gammaincc, gammaln, logsumexp
 
-
 # Below this an incomplete-gamma value is treated as underflowed and the series is used.
 _UNDERFLOW = 1e-280
 # A series stops once a bound on all its remaining terms is this small relative to its sum.

@@ -7,8 +7,8 @@ degrees of freedom, leverage) rather than the raw panel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import polars as pl

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from hotlinecompare.models.regression.design import _Design, _build_design, _join_notes
+from hotlinecompare.models.regression.design import _build_design, _Design, _join_notes
 
 
 @dataclass(frozen=True)

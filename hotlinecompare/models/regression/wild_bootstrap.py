@@ -11,9 +11,9 @@ import polars as pl
 
 from hotlinecompare.models.regression.design import (
     _SLOPE,
-    _Design,
     _build_design,
     _checked_hat_values,
+    _Design,
     _join_notes,
 )
 from hotlinecompare.models.regression.permutation import _count_at_least_as_extreme

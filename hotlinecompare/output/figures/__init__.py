@@ -51,15 +51,15 @@ def _select_backend() -> None:
 
 _select_backend()
 
-from hotlinecompare.output.figures.labels import (
+from hotlinecompare.output.figures.labels import (  # noqa: E402
     LANGS,
     MissingLabelError,
     UnknownLanguageError,
     label,
     label_keys,
-)# noqa: E402
-from hotlinecompare.output.figures.registry import (
-    # noqa: E402     FORMATS,
+)
+from hotlinecompare.output.figures.registry import (  # noqa: E402
+    FORMATS,
     REGISTRY,
     FigureMeta,
     FigureRegistry,
@@ -74,8 +74,8 @@ from hotlinecompare.output.figures.registry import (
     registered,
     source_note_text,
 )
-from hotlinecompare.output.figures.style import (
-    # noqa: E402     City,
+from hotlinecompare.output.figures.style import (  # noqa: E402
+    City,
     cities,
     city,
     city_bar_style,

@@ -242,9 +242,10 @@ def largest_group(panel: pl.DataFrame) -> int:
 
 
 def power_figure(power: pl.DataFrame, *, lang: str = "zh", today: int | None = None,
-                 assumptions: PowerAssumptions = PowerAssumptions(), target: float = 0.8):
+                 assumptions: PowerAssumptions | None = None, target: float = 0.8):
     """Power against city-years: one panel per noise level, one line (and CP band) per effect size;
     a dot where each line first reaches ``target``, and a line at ``today``'s number of city-years."""
+    assumptions = assumptions if assumptions is not None else PowerAssumptions()
     noises = sorted(set(power["noise_sd"].to_list()))
     effects = sorted(set(power["effect_per_doubling"].to_list()))
     needed = city_years_needed(power, target=target)

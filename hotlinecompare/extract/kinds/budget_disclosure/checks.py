@@ -14,10 +14,10 @@ from functools import lru_cache
 import polars as pl
 
 from hotlinecompare.extract.checks import check_row, checks_frame
-from hotlinecompare.extract.numbers import normalise
-from hotlinecompare.extract.patterns import compiled
 from hotlinecompare.extract.kinds.budget_disclosure.prose import labels
 from hotlinecompare.extract.kinds.budget_disclosure.tables import table_spec
+from hotlinecompare.extract.numbers import normalise
+from hotlinecompare.extract.patterns import compiled
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\s?(\d+))?")
 

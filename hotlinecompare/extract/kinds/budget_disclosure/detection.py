@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hotlinecompare.extract.kinds.budget_disclosure.prose import labels
 
+
 def detect(lines: tuple[str, ...]) -> float:
     """0–1: how much the text looks like a department budget disclosure (title and annex words)."""
     cfg = labels()["detect"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
 from hotlinecompare.extract.document import Document
 from hotlinecompare.extract.extraction import Extraction
 from hotlinecompare.extract.kinds.budget_disclosure import tables

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from hotlinecompare.extract.extraction import Extraction
-from hotlinecompare.extract.numbers import read_cell, units
-from hotlinecompare.extract.patterns import compiled
 from hotlinecompare.extract.kinds.budget_disclosure.prose import ProseState, labels, read_prose
 from hotlinecompare.extract.kinds.budget_disclosure.tables import Unit, _note, first_data_line, garbled
+from hotlinecompare.extract.numbers import read_cell, units
+from hotlinecompare.extract.patterns import compiled
 
 _DIGIT = re.compile(r"\d")
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from hotlinecompare.extract.basis_cues import basis_for_clause
 from hotlinecompare.extract.extraction import Extraction
 from hotlinecompare.extract.numbers import find_quantities, normalise
-from hotlinecompare.extract.basis_cues import basis_for_clause
 from hotlinecompare.extract.patterns import compiled
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from hotlinecompare.extract.document import Cell, Document
 from hotlinecompare.extract.extraction import Extraction
+from hotlinecompare.extract.kinds.budget_disclosure.prose import ProseState, labels, read_prose
 from hotlinecompare.extract.numbers import find_numbers, read_cell
 from hotlinecompare.extract.patterns import compiled
-from hotlinecompare.extract.kinds.budget_disclosure.prose import ProseState, labels, read_prose
 
 Unit = tuple[str, str, str]   # (unit, unit_from, note)
 _DIGIT = re.compile(r"\d")

@@ -6,6 +6,7 @@ from hotlinecompare.extract.document import split_cells
 from hotlinecompare.extract.kinds.project_targets.labels import role_of
 from hotlinecompare.extract.kinds.project_targets.parsing import DETECT_ROLES
 
+
 def detect(lines: tuple[str, ...]) -> float:
     """How sure we are (0–1) that the text is a project budget performance target form.
 

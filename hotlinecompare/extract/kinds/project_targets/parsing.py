@@ -12,19 +12,18 @@ import re
 from dataclasses import dataclass, field
 
 from hotlinecompare.extract.accounting import _explained
+from hotlinecompare.extract.basis_cues import basis_for_clause
 from hotlinecompare.extract.document import Cell, Document
 from hotlinecompare.extract.extraction import Extraction
-from hotlinecompare.extract.numbers import find_quantities, units
-from hotlinecompare.extract.basis_cues import basis_for_clause
+from hotlinecompare.extract.kinds.project_targets.indicators import Levels, read_indicator_row
 from hotlinecompare.extract.kinds.project_targets.labels import (
     label_key,
     labels_with_role,
     role_of,
     unit_in_brackets,
 )
-from hotlinecompare.extract.kinds.project_targets.indicators import Levels, read_indicator_row
 from hotlinecompare.extract.kinds.project_targets.money import MoneyBlock
-
+from hotlinecompare.extract.numbers import find_quantities, units
 
 HEADER_ROLES = ("project_name", "header_field", "contact")
 DETECT_ROLES = ("project_name", "money_block", "income_total", "half_year_column", "full_year_column",

@@ -7,6 +7,7 @@ import polars as pl
 from hotlinecompare.extract.checks import check_row, checks_frame
 from hotlinecompare.extract.kinds.self_evaluation.parsing import _squash, patterns
 
+
 def reconcile(facts: pl.DataFrame) -> pl.DataFrame:
     """Arithmetic identities of every self-evaluation document, passed or failed."""
     return checks_frame(reconcile_rows(facts.to_dicts()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hotlinecompare.extract.kinds.self_evaluation.parsing import _squash, patterns
 
+
 def detect(lines: tuple[str, ...]) -> float:
     """0–1: how much this text looks like a self-evaluation report (title and table words)."""
     text = _squash("".join(lines))

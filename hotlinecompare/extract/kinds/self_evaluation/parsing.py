@@ -18,11 +18,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-
+from hotlinecompare.extract.basis_cues import basis_for_clause
 from hotlinecompare.extract.document import Cell, Document
 from hotlinecompare.extract.extraction import Extraction, clause_before
 from hotlinecompare.extract.numbers import find_quantities, normalise, read_cell
-from hotlinecompare.extract.basis_cues import basis_for_clause
 
 # A number as numbers.py reads it: the PDF export may put a space after the point (16. 35).
 _NUMBER = r"\d+(?:\.[ ]?\d+)?"

@@ -6,10 +6,10 @@ import re
 
 import polars as pl
 
-from hotlinecompare.extract.patterns import compiled
-
 from hotlinecompare.extract.checks import check_row, checks_frame
 from hotlinecompare.extract.kinds.wide_project_targets.parsing import labels
+from hotlinecompare.extract.patterns import compiled
+
 
 def _half_unit(f: dict) -> float:
     if not f["value"]:

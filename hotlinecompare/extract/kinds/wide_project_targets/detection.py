@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hotlinecompare.extract.kinds.wide_project_targets.parsing import labels
 
+
 def detect(lines: tuple[str, ...]) -> float:
     """0–1: how much the text looks like a wide project target table (title and header words)."""
     text = "".join(lines).replace(" ", "")

@@ -14,11 +14,10 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-
+from hotlinecompare.extract.basis_cues import basis_for_clause
 from hotlinecompare.extract.document import Cell, Document
 from hotlinecompare.extract.extraction import Extraction, clause_before
 from hotlinecompare.extract.numbers import find_quantities, normalise, numeric_tokens, read_cell
-from hotlinecompare.extract.basis_cues import basis_for_clause
 from hotlinecompare.extract.patterns import compiled
 
 KIND = "wide_project_targets"
