@@ -27,7 +27,3 @@ def raw_dir() -> Path:
 
 def clean_dir() -> Path:
     return project_root() / "data" / "clean"
-
-
-def figures_dir() -> Path:
-    return project_root() / "figures"

@@ -6,29 +6,17 @@ import sys
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from hotlinecompare.cli import main
 from hotlinecompare.extract.accounting import explained_spans
 from hotlinecompare.extract.fact_build import build_facts, write_clean
 from hotlinecompare.extract.kinds import parse
 from hotlinecompare.extract.numbers import numeric_tokens
-from hotlinecompare.extract.raw import load_corpus
 from hotlinecompare.schema import fact_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW, CLEAN = ROOT / "data" / "raw", ROOT / "data" / "clean"
 OUTPUTS = ["facts.parquet", "facts.csv", "unparsed.csv", "checks.csv", "accounting.csv"]
-
-
-@pytest.fixture(scope="module")
-def docs():
-    return {d.doc_id: d for d in load_corpus(RAW)}
-
-
-@pytest.fixture(scope="module")
-def build(docs):
-    return build_facts(list(docs.values()))
 
 
 def test_every_quote_is_the_text_at_its_line_and_offset(build, docs):

@@ -13,9 +13,8 @@ import hotlinecompare.extract.kinds.project_targets.parsing as project_targets
 from hotlinecompare.cli import main
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.document import split_lines
-from hotlinecompare.extract.fact_build import build_facts
 from hotlinecompare.extract.place import city_names, doc_id_for, find_city, place_of
-from hotlinecompare.extract.raw import load_corpus, read_manifest
+from hotlinecompare.extract.raw import read_manifest
 from hotlinecompare.extract.trial import MIN_SCORE, check_bytes, check_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,23 +27,18 @@ def _options(row: dict) -> dict:
     return {} if row["fiscal_year"] else {"year": "undated"}
 
 
-@pytest.fixture(scope="module")
-def corpus_build():
-    return build_facts(load_corpus(RAW))
-
-
 @pytest.mark.parametrize("doc_id", sorted(MANIFEST))
-def test_check_reports_exactly_what_the_build_extracts_from_a_seed(doc_id, corpus_build, monkeypatch):
+def test_check_reports_exactly_what_the_build_extracts_from_a_seed(doc_id, build, monkeypatch):
     row = MANIFEST[doc_id]
     monkeypatch.chdir(ROOT)   # the path as typed is the source_file, as data/raw/… is in the build
     result = check_path(f"data/raw/{row['file']}", **_options(row))
     assert result.doc.doc_id == doc_id
     assert result.detection.kind == row["parser"]
     mine = (pl.col("doc_id") == doc_id)
-    assert result.facts.equals(corpus_build.facts.filter(mine))
-    assert result.build.unparsed.equals(corpus_build.unparsed.filter(mine))
-    assert result.build.checks.equals(corpus_build.checks.filter(mine))
-    assert result.build.accounting.equals(corpus_build.accounting.filter(mine))
+    assert result.facts.equals(build.facts.filter(mine))
+    assert result.build.unparsed.equals(build.unparsed.filter(mine))
+    assert result.build.checks.equals(build.checks.filter(mine))
+    assert result.build.accounting.equals(build.accounting.filter(mine))
     assert result.duplicates.height == 0   # no seed states a table row twice
 
 
@@ -77,7 +71,7 @@ def test_options_override_the_title_and_accept_a_chinese_name():
 
 
 @pytest.mark.parametrize("options, fragment", [
-    ({"city": "atlantis"}, "city_names.csv"),
+    ({"city": "atlantis"}, "places.csv"),
     ({"year": "24"}, "not a year"),
     ({"kind": "annual_report"}, "no parser for document kind"),
 ])
@@ -201,7 +195,7 @@ def test_the_title_block_stops_at_the_first_table_row():
     assert place_of(lines, "x.txt", year="2024").city.key == "nanjing"
 
 
-def test_an_unlisted_city_in_the_title_is_named_in_the_error():
-    with pytest.raises(HotlineError, match="遵义市") as e:
-        place_of(("遵义市 12345 热线中心 2024 年部门预算公开信息",), "gy.txt")
-    assert e.value.line == 1
+def test_an_unlisted_city_in_the_title_is_a_new_place_not_an_error():
+    place = place_of(("遵义市 12345 热线中心 2024 年部门预算公开信息",), "gy.txt")
+    assert (place.city.key, place.city.full_name_zh, place.city.new) == ("zunyi", "遵义市", True)
+    assert place.city_from == "the title, line 1"

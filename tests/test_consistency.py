@@ -5,21 +5,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.errors import HotlineError
 from hotlinecompare.models import consistency, costmodel
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return build_facts(load_corpus(ROOT / "data" / "raw")).facts
-
-
-@pytest.fixture(scope="module")
-def inputs(facts):
-    return costmodel.model_inputs(facts)
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +78,18 @@ def test_jiangning_cost_per_item_falls_as_the_price_buys_more_seats(table):
     seats, cost = rows["seats on duty per day (agent-days)"], rows["cost per item"]
     assert seats["low"] < seats["central"] < seats["high"]
     assert cost["low"] < cost["central"] < cost["high"]
+
+
+def test_checks_are_rows_of_a_data_file_and_a_bad_row_is_named(inputs):
+    from hotlinecompare.harmonise.knowledge import read_data_csv
+
+    checks = read_data_csv(consistency.CHECKS_FILE)
+    assert consistency.consistency_table(inputs)["check"].unique(maintain_order=True).to_list() == checks["check"].to_list()
+    one = checks.head(1)
+    renamed = one.with_columns(pl.lit("renamed_check").alias("check"))
+    assert set(consistency.consistency_table(inputs, renamed)["check"]) == {"renamed_check"}
+    with pytest.raises(HotlineError, match="unknown consistency template") as e:
+        consistency.consistency_table(inputs, one.with_columns(pl.lit("no_such_template").alias("template")))
+    assert e.value.line == 2
+    with pytest.raises(HotlineError, match="unknown input source"):
+        consistency.consistency_table(inputs, one.with_columns(pl.lit("price=nowhere:x").alias("inputs")))

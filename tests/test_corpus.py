@@ -27,15 +27,10 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def seed_build():
-    return build_facts(load_corpus(RAW))
-
-
-@pytest.fixture(scope="module")
-def in_memory(tmp_path_factory, seed_build):
+def in_memory(tmp_path_factory, build):
     out = tmp_path_factory.mktemp("in_memory")
-    write_clean(seed_build, out)
-    write_dataset(seed_build.facts, seed_build.accounting["doc_id"].to_list(), out)
+    write_clean(build, out)
+    write_dataset(build.facts, build.accounting["doc_id"].to_list(), out)
     return out
 
 
@@ -62,19 +57,19 @@ def test_the_partitioned_dataset_is_the_same_whichever_build_wrote_it(in_memory,
     assert _tree(out / "facts") == _tree(in_memory / "facts")
 
 
-def test_the_dataset_scans_lazily_to_the_fact_table(streamed, seed_build):
+def test_the_dataset_scans_lazily_to_the_fact_table(streamed, build):
     out, _ = streamed
     lazy = pl.scan_parquet(out / "facts", hive_partitioning=True)
     assert isinstance(lazy, pl.LazyFrame)
     suzhou = lazy.filter(pl.col("city") == "suzhou").select("fact_id").collect()
-    assert sorted(suzhou["fact_id"]) == sorted(seed_build.facts.filter(pl.col("city") == "suzhou")["fact_id"])
-    assert scan_facts(out / "facts").collect().sort("fact_id").equals(seed_build.facts.sort("fact_id"))
+    assert sorted(suzhou["fact_id"]) == sorted(build.facts.filter(pl.col("city") == "suzhou")["fact_id"])
+    assert scan_facts(out / "facts").collect().sort("fact_id").equals(build.facts.sort("fact_id"))
 
 
-def test_partitions_are_hive_folders_without_the_partition_columns_inside(streamed, seed_build):
+def test_partitions_are_hive_folders_without_the_partition_columns_inside(streamed, build):
     out, summary = streamed
     folders = {str(p.parent.relative_to(out / "facts")) for p in (out / "facts").rglob("*.parquet")}
-    expected = {partition_path(c, y) for c, y in seed_build.facts.select("city", "fiscal_year").unique().rows()}
+    expected = {partition_path(c, y) for c, y in build.facts.select("city", "fiscal_year").unique().rows()}
     assert folders == expected and summary.partitions == len(expected)
     assert f"city=guangzhou/fiscal_year={NULL_PARTITION}" in folders   # the undated document
     one = next((out / "facts").rglob("*.parquet"))
@@ -143,20 +138,20 @@ def test_chunks_depend_on_the_corpus_size_only():
     assert [chunk_size(n) for n in (1, 5, 32, 33, 1000, 10_000)] == [1, 1, 1, 2, 32, 128]
 
 
-def test_dataset_files_group_whole_chunks_and_both_builds_cut_them_alike(tmp_path, monkeypatch, seed_build):
+def test_dataset_files_group_whole_chunks_and_both_builds_cut_them_alike(tmp_path, monkeypatch, build):
 
     monkeypatch.setattr(dataset, "GROUP_DOCS", 2)            # 5 documents, chunks of 1: groups of 2, 2, 1
     assert dataset.dataset_group(5) == 2 and dataset.dataset_group(10_000) == 128
     summary = build_corpus(RAW, tmp_path / "streamed", jobs=1)
-    doc_ids = seed_build.accounting["doc_id"].to_list()
-    write_dataset(seed_build.facts, doc_ids, tmp_path / "in_memory")
+    doc_ids = build.accounting["doc_id"].to_list()
+    write_dataset(build.facts, doc_ids, tmp_path / "in_memory")
     assert _tree(tmp_path / "streamed" / "facts") == _tree(tmp_path / "in_memory" / "facts")
     names = {p.name for p in (tmp_path / "streamed" / "facts").rglob("*.parquet")}
     assert names == {"part-00000.parquet", "part-00001.parquet", "part-00002.parquet"}
     files = list((tmp_path / "streamed" / "facts").rglob("*.parquet"))
     assert summary.part_files == len(files) and summary.partitions == len({f.parent for f in files})
     assert scan_facts(tmp_path / "streamed" / "facts").collect().sort("fact_id").equals(
-        seed_build.facts.sort("fact_id"))
+        build.facts.sort("fact_id"))
 
 
 def test_a_city_key_that_cannot_name_a_folder_is_refused():
@@ -205,7 +200,7 @@ def test_synthetic_documents_parse_completely_with_verified_hashes(tmp_path, tem
     assert {d.doc_id for d in docs} == set(build.accounting["doc_id"])
 
 
-def test_synthetic_amounts_are_the_templates_times_one_factor(tmp_path, templates, seed_build):
+def test_synthetic_amounts_are_the_templates_times_one_factor(tmp_path, templates, build):
     rows = generate_corpus(RAW, tmp_path, 40, seed=0, templates=templates)
     row = next(r for r in rows if r["source_seed"] == "jiangning_2026_project_targets.txt"
                and "amounts ×1," not in r["notes"])
@@ -214,7 +209,7 @@ def test_synthetic_amounts_are_the_templates_times_one_factor(tmp_path, template
     key = ["table", "item", "measure", "period"]
     money = pl.col("unit_std").str.starts_with("yuan")
     mine = build_facts([doc]).facts.filter(money).select(*key, "value")
-    seed = seed_build.facts.filter((pl.col("doc_id") == "jn2026pt") & money).select(*key, "value")
+    seed = build.facts.filter((pl.col("doc_id") == "jn2026pt") & money).select(*key, "value")
     assert mine.height == seed.height > 0
     assert mine["value"].to_list() == pytest.approx([v * factor for v in seed["value"]])
     assert build_facts([doc]).checks["passed"].all()

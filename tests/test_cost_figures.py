@@ -10,17 +10,11 @@ import pytest
 from PIL import Image
 
 import hotlinecompare.output.figures.costs as costs
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus
+from hotlinecompare.models import costmodel
 from hotlinecompare.output.figures import REGISTRY, figure_meta, label
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["cost_queue", "cost_target_curve", "cost_tornado", "cost_unit_costs"]
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return {"facts": build_facts(load_corpus(ROOT / "data" / "raw")).facts}
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +23,9 @@ def restore_rcparams():
         yield
 
 
-def test_the_four_cost_figures_are_registered_and_need_only_the_fact_table():
+def test_the_four_cost_figures_are_registered_and_read_the_published_tables_the_model_needs():
     for name in NAMES:
-        assert REGISTRY[name].tables == ("facts",)
+        assert REGISTRY[name].tables == costmodel.MODEL_TABLES
         assert REGISTRY[name].function.__module__ == costs.__name__
 
 

@@ -8,8 +8,6 @@ import polars as pl
 import pytest
 
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus
 from hotlinecompare.models import costmodel
 from hotlinecompare.models.costmodel import (
     Assumptions,
@@ -20,16 +18,6 @@ from hotlinecompare.models.costmodel import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return build_facts(load_corpus(ROOT / "data" / "raw")).facts
-
-
-@pytest.fixture(scope="module")
-def inputs(facts):
-    return costmodel.model_inputs(facts)
 
 
 @pytest.fixture(scope="module")

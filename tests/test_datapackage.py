@@ -8,17 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus, read_manifest
-from hotlinecompare.output.publish import DATAPACKAGE, STAMP, WORKBOOK, clean_tables, write_tables
+from hotlinecompare.extract.raw import read_manifest
+from hotlinecompare.output.publish import DATAPACKAGE, STAMP, WORKBOOK, write_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return clean_tables(build_facts(load_corpus(RAW)))
 
 
 @pytest.fixture(scope="module")

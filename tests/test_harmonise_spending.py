@@ -6,24 +6,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus
-from hotlinecompare.harmonise import build_tables, load_knowledge
+from hotlinecompare.harmonise import load_knowledge
 from hotlinecompare.harmonise.spending import classify
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = {"suzhou", "guiyang", "guangzhou", "jiangning"}
 WAN = 10_000  # 万元 → yuan, for readable spot checks
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return build_facts(load_corpus(ROOT / "data" / "raw")).facts
-
-
-@pytest.fixture(scope="module")
-def tables(facts):
-    return build_tables(facts)
 
 
 def items(spending, city, year, basis="budget", measure="amount"):

@@ -5,23 +5,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus
-from hotlinecompare.harmonise import build_tables, load_knowledge
+from hotlinecompare.harmonise import load_knowledge
 from hotlinecompare.harmonise.service import service_table
 from hotlinecompare.harmonise.vocabulary import squashed, with_metric_keys
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return build_facts(load_corpus(ROOT / "data" / "raw")).facts
-
-
-@pytest.fixture(scope="module")
-def tables(facts):
-    return build_tables(facts)
 
 
 def key_of(name: str) -> str | None:

@@ -6,9 +6,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus
-from hotlinecompare.harmonise import build_tables
 from hotlinecompare.harmonise.satisfaction_panel import PANEL_SCHEMA, panel_tables, satisfaction_panel
 from hotlinecompare.models import regression
 from hotlinecompare.models import satisfaction_fits as satisfaction
@@ -19,16 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WAN = 10_000  # 万元 → yuan
 PAIRED = ("spending_fact_ids", "project_spending_fact_ids", "seats_fact_ids", "seat_staff_fact_ids",
           "requests_fact_ids")
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return build_facts(load_corpus(ROOT / "data" / "raw")).facts
-
-
-@pytest.fixture(scope="module")
-def tables(facts):
-    return build_tables(facts)
 
 
 @pytest.fixture(scope="module")

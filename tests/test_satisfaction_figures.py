@@ -12,9 +12,6 @@ from matplotlib.collections import PolyCollection
 from matplotlib.text import Annotation
 from PIL import Image
 
-from hotlinecompare.extract.fact_build import build_facts
-from hotlinecompare.extract.raw import load_corpus
-from hotlinecompare.harmonise import build_tables
 from hotlinecompare.harmonise.satisfaction_panel import satisfaction_panel
 from hotlinecompare.models.panel_simulation import synthetic_panel
 from hotlinecompare.models.satisfaction_fits import PowerAssumptions, power_by_city_years
@@ -22,11 +19,6 @@ from hotlinecompare.output.figures import build_figure, figure_meta, label
 from hotlinecompare.output.figures import satisfaction as figures
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return build_tables(build_facts(load_corpus(ROOT / "data" / "raw")).facts)
 
 
 def render(fig) -> np.ndarray:

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from hotlinecompare.models import panel_simulation as simulation
-from hotlinecompare.models import regression
+from hotlinecompare.models import regression, simulation_studies
 
 # --------------------------------------------------------------------- synthetic panels
 
@@ -70,21 +70,21 @@ def assert_recovers(row: dict, *, max_relative_bias: float, coverage_band=(0.90,
 
 
 def test_ols_hc3_recovers_the_effect_with_nominal_coverage():
-    row = simulation.coverage_study(estimator="ols", n_reps=1000, n_cities=10, years_per_city=4,
+    row = simulation_studies.coverage_study(estimator="ols", n_reps=1000, n_cities=10, years_per_city=4,
                                     seed=11).row(0, named=True)
     assert row["n_obs"] == 40 and row["true_effect"] == 0.02
     assert_recovers(row, max_relative_bias=0.05)
 
 
 def test_fractional_logit_recovers_the_logit_slope_with_nominal_coverage():
-    row = simulation.coverage_study(estimator="fractional_logit", cov_type="HC3", n_reps=800,
+    row = simulation_studies.coverage_study(estimator="fractional_logit", cov_type="HC3", n_reps=800,
                                     n_cities=10, years_per_city=4, seed=12).row(0, named=True)
     assert row["outcome"] == "logit" and row["true_effect"] == 0.3
     assert_recovers(row, max_relative_bias=0.05)
 
 
 def test_inverted_wild_bootstrap_interval_covers_with_six_rows():
-    row = simulation.coverage_study(estimator="wild_bootstrap", n_reps=400, n_cities=6,
+    row = simulation_studies.coverage_study(estimator="wild_bootstrap", n_reps=400, n_cities=6,
                                     years_per_city=1, n_boot=399, weights="webb",
                                     seed=13).row(0, named=True)
     assert row["n_obs"] == 6
@@ -93,14 +93,14 @@ def test_inverted_wild_bootstrap_interval_covers_with_six_rows():
 
 def test_percentile_t_wild_interval_under_covers_with_six_rows():
     # Documents why test inversion is the default: same panels, same draws.
-    row = simulation.coverage_study(estimator="wild_bootstrap", n_reps=400, n_cities=6,
+    row = simulation_studies.coverage_study(estimator="wild_bootstrap", n_reps=400, n_cities=6,
                                     years_per_city=1, n_boot=399, weights="webb",
                                     bootstrap_interval="percentile-t", seed=13).row(0, named=True)
     assert row["coverage_ci_high"] < 0.95
 
 
 def test_mixed_model_is_unbiased_with_city_effects_in_the_data():
-    row = simulation.coverage_study(estimator="mixed", n_reps=100, n_cities=8, years_per_city=4,
+    row = simulation_studies.coverage_study(estimator="mixed", n_reps=100, n_cities=8, years_per_city=4,
                                     city_sd=0.02, seed=14).row(0, named=True)
     assert row["n_failed"] == 0
     assert abs(row["bias"]) < 0.1 * row["true_effect"]
@@ -112,13 +112,13 @@ def test_pooled_hc3_under_covers_when_cities_share_shocks():
     # Why the notes warn about within-city correlation: 4 cities x 10 years,
     # city shocks as large as the noise, and spending levels that are mostly
     # between-city. Pooled HC3 treats 40 rows as independent and over-claims.
-    row = simulation.coverage_study(estimator="ols", n_reps=400, n_cities=4, years_per_city=10,
+    row = simulation_studies.coverage_study(estimator="ols", n_reps=400, n_cities=4, years_per_city=10,
                                     city_sd=0.02, spending_within_share=0.1, seed=15).row(0, named=True)
     assert row["coverage_ci_high"] < 0.95
 
 
 def test_permutation_size_under_the_null_is_alpha():
-    row = simulation.coverage_study(estimator="permutation", effect=0.0, n_reps=1000, n_cities=12,
+    row = simulation_studies.coverage_study(estimator="permutation", effect=0.0, n_reps=1000, n_cities=12,
                                     years_per_city=1, n_permutations=99, seed=16).row(0, named=True)
     assert row["coverage"] is None
     low, high = stats.binom.ppf([0.0005, 0.9995], 1000, 0.05) / 1000
@@ -127,11 +127,11 @@ def test_permutation_size_under_the_null_is_alpha():
 
 def test_coverage_study_is_deterministic_and_refuses_mismatched_outcomes():
     kwargs = dict(estimator="ols", n_reps=50, n_cities=4, years_per_city=3)
-    assert simulation.coverage_study(seed=5, **kwargs).equals(simulation.coverage_study(seed=5, **kwargs))
+    assert simulation_studies.coverage_study(seed=5, **kwargs).equals(simulation_studies.coverage_study(seed=5, **kwargs))
     with pytest.raises(ValueError, match="true value"):
-        simulation.coverage_study(estimator="ols", outcome="logit", n_reps=5)
+        simulation_studies.coverage_study(estimator="ols", outcome="logit", n_reps=5)
     with pytest.raises(ValueError, match="estimator"):
-        simulation.coverage_study(estimator="lasso", n_reps=5)
+        simulation_studies.coverage_study(estimator="lasso", n_reps=5)
 
 
 # --------------------------------------------------------------------- power
@@ -142,14 +142,14 @@ def test_vectorised_power_p_values_equal_fit_ols():
                               "linear")
     layout = simulation._layout_from_n_obs(9, 4)
     log_spending, satisfaction = simulation._draw(np.random.default_rng(0), layout, truth, 5)
-    vectorised = simulation._ols_hc3_p_values(log_spending, satisfaction)
+    vectorised = simulation_studies._ols_hc3_p_values(log_spending, satisfaction)
     for rep in range(5):
         panel = simulation._panel_frame(layout, log_spending[rep], satisfaction[rep], 2019)
         assert vectorised[rep] == pytest.approx(regression.fit_ols(panel).p_value, rel=1e-8)
 
 
 def test_power_curve_shape_monotonicity_and_size():
-    curve = simulation.power_curve(effects=[0.0, 0.01, 0.02, 0.04], n_obs_grid=[8, 20, 60],
+    curve = simulation_studies.power_curve(effects=[0.0, 0.01, 0.02, 0.04], n_obs_grid=[8, 20, 60],
                                    n_reps=1000, seed=3)
     assert curve.columns == ["method", "n_obs", "n_cities", "effect", "n_reps", "power",
                              "power_ci_low", "power_ci_high"]
@@ -166,7 +166,7 @@ def test_power_curve_shape_monotonicity_and_size():
 
 
 def test_permutation_power_at_four_rows_lives_on_the_exact_grid():
-    curve = simulation.power_curve(effects=[0.0, 0.05], n_obs_grid=[4], n_reps=600,
+    curve = simulation_studies.power_curve(effects=[0.0, 0.05], n_obs_grid=[4], n_reps=600,
                                    method="permutation", noise_sd=0.002, seed=4)
     # 4! = 24 orderings: only p = 1/24 is <= 0.05, so the exact size is 1/24, not 0.05.
     null = curve.filter(pl.col("effect") == 0.0).row(0, named=True)
@@ -178,11 +178,11 @@ def test_permutation_power_at_four_rows_lives_on_the_exact_grid():
 def test_power_curve_is_deterministic_and_fast_enough_for_a_notebook():
     kwargs = dict(effects=[0.0, 0.01, 0.02, 0.03, 0.05], n_obs_grid=[4, 8, 12, 20, 40, 80], n_reps=500)
     started = time.perf_counter()
-    ols = simulation.power_curve(seed=9, **kwargs)
-    permutation = simulation.power_curve(seed=9, method="permutation", **kwargs)
+    ols = simulation_studies.power_curve(seed=9, **kwargs)
+    permutation = simulation_studies.power_curve(seed=9, method="permutation", **kwargs)
     elapsed = time.perf_counter() - started
     assert elapsed < 20, elapsed
-    assert ols.equals(simulation.power_curve(seed=9, **kwargs))
+    assert ols.equals(simulation_studies.power_curve(seed=9, **kwargs))
     assert permutation.height == ols.height == 30
 
 

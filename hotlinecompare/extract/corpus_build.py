@@ -229,11 +229,6 @@ def build_chunk(task: tuple) -> ChunkResult:
                        int((~checks["passed"]).sum()), checks.height)
 
 
-def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
-    frames = [f for f in frames if f.height]
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
-
-
 def _write_groups(staging: Path, dataset_dir: Path, n_chunks: int, chunks_per_group: int) -> list[Path]:
     """The dataset from the chunks' staged facts, one file group (a few chunks) in memory at a time."""
     written = []

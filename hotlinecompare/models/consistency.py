@@ -5,6 +5,11 @@ the truth: at_most, at_least or about), low, central, high, inputs (fact ids), v
 assumptions spanned) and a note. central is the value at the default assumptions; low and high are
 the extremes over every combination of low, default and high of the varied assumptions, so
 low ≤ central ≤ high. Targets stay targets: a check says what a target implies, not what happened.
+
+Which checks run, for which place and on which inputs, is data (``data/consistency_checks.csv``:
+check, template, city, inputs, note); this module holds the templates. An input is written
+``name=source:key[:basis[:same_year]]`` with source ``unit_cost`` (a unit cost recipe id), ``service``
+(a metric key) or ``staffing`` (a staffing kind); ``same_year`` takes the year of the check's first input.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.harmonise.knowledge import read_data_csv
 from hotlinecompare.models import queueing
 from hotlinecompare.models.costmodel import (
     DAYS_PER_WEEK,
@@ -76,16 +82,16 @@ def _frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(rows).select(COLUMNS)
 
 
-def jiangning_productivity(inputs: ModelInputs) -> pl.DataFrame:
-    """江宁: what the annual price and the ≥ items per seat per day floor imply about seats and cost per item.
+def price_floor_productivity(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
+    """What an annual price and a ≥ items-per-seat-per-day floor imply about seats and cost per item.
 
     The price buys at most price / (outsourced price per staff-year) staff (it also pays the platform
     and facilities); a 坐席 is read as one agent on duty for a day (a staff member works 5 of 7 days,
     less shrinkage). Items per day = floor × seats; cost per item = price / (items per day × 365).
     """
     a, table = inputs.assumptions, inputs.assumption_table
-    price, price_ids = lookup("unit_cost:jn_centre_year", inputs.facts, inputs.unit_costs)
-    floor, floor_ids = metric(inputs.tables["service"], "jiangning", "daily_items_per_seat", "target")
+    values = resolve_inputs(inputs, spec)
+    (price, price_ids), (floor, floor_ids) = values["price"], values["floor"]
     varied = ["outsourced_price_per_fte_year", "shrinkage"]
     ids = price_ids + floor_ids + _assumption_ids(table, varied[0])
 
@@ -96,21 +102,19 @@ def jiangning_productivity(inputs: ModelInputs) -> pl.DataFrame:
         return staff, seats, items, price / (items * DAYS_PER_YEAR)
 
     grid, centre = implied(scenario_grid(a, table, varied)), implied(a)
-    note = ("江宁's price covers staff, managers, seat platform, facilities and platform O&M; staff are priced "
-            "at 苏州's outsourced price per head, so the staff count is an upper bound. The item floor is a target.")
     quantities = [("staff the annual price can pay for", "staff", "at_most"),
                   ("seats on duty per day (agent-days)", "seat", "at_most"),
                   ("items per day at the items-per-seat floor", "case_per_day", "about"),
                   ("cost per item", "yuan_per_case", "about")]
-    return _frame([_row("jiangning_productivity", "jiangning", q, u, b, g, c, ids, varied, note)
+    return _frame([_row(spec["check"], spec["city"], q, u, b, g, c, ids, varied, spec["note"])
                    for (q, u, b), g, c in zip(quantities, grid, centre)])
 
 
-def guiyang_answered_calls(inputs: ModelInputs) -> pl.DataFrame:
-    """贵阳: agents and staff a ≥ answered-calls-per-day target needs at its ≥ connection-rate target (Erlang A)."""
-    a, table, service = inputs.assumptions, inputs.assumption_table, inputs.tables["service"]
-    answered, answered_ids = metric(service, "guiyang", "answered_calls_per_day", "target")
-    target, target_ids = metric(service, "guiyang", "connection_rate", "target")
+def answered_calls_staffing(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
+    """Agents and staff a ≥ answered-calls-per-day target needs at its ≥ connection-rate target (Erlang A)."""
+    a, table = inputs.assumptions, inputs.assumption_table
+    values = resolve_inputs(inputs, spec)
+    (answered, answered_ids), (target, target_ids) = values["answered"], values["rate"]
     offered_per_year = answered / target * DAYS_PER_YEAR  # answered = offered × connection rate
     varied = ["aht_seconds", "patience_seconds", "peak_factor", "peak_hours_per_day", "shrinkage",
               "paid_hours_per_fte_per_week"]
@@ -125,22 +129,20 @@ def guiyang_answered_calls(inputs: ModelInputs) -> pl.DataFrame:
                 cost["agents_peak"].to_numpy(), cost["fte"].to_numpy(), cost["total_cost_yuan"].to_numpy())
 
     grid, centre = implied(scenario_grid(a, table, varied)), [float(np.ravel(v)[0]) for v in implied(a)]
-    note = ("Both figures are targets for 2024. 贵阳's seat staff service moved out of the centre's budget in "
-            "2024, so the cost row prices the staff at 苏州's in-house cost per staff-year.")
     quantities = [("offered calls per day (answered ÷ connection rate)", "call_per_day", "at_least"),
                   ("offered load in the peak hour", "erlang", "at_least"),
                   ("agents on the phones in the peak hour", "agent", "at_least"),
                   ("full-time staff (FTE)", "staff", "at_least"),
-                  ("annual staff and seat cost at 苏州's in-house unit costs", "yuan_per_year", "at_least")]
-    return _frame([_row("guiyang_answered_calls", "guiyang", q, u, b, g, c, ids, varied, note)
+                  ("annual staff and seat cost at the model's in-house unit costs", "yuan_per_year", "at_least")]
+    return _frame([_row(spec["check"], spec["city"], q, u, b, g, c, ids, varied, spec["note"])
                    for (q, u, b), g, c in zip(quantities, grid, centre)])
 
 
-def guangzhou_capacity(inputs: ModelInputs) -> pl.DataFrame:
-    """广州: calls per seat and erlangs implied by the call capacity and the ≥ concurrent seat users."""
+def capacity_per_seat(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
+    """Calls per seat and erlangs implied by a call capacity and a ≥ count of concurrent seat users."""
     a, table = inputs.assumptions, inputs.assumption_table
-    capacity, capacity_ids = metric(inputs.tables["service"], "guangzhou", "call_capacity", "target")
-    seats, seat_ids = count(inputs.tables["staffing"], "guangzhou", "concurrent_seat_users", "target")
+    values = resolve_inputs(inputs, spec)
+    (capacity, capacity_ids), (seats, seat_ids) = values["capacity"], values["seats"]
     varied = ["aht_seconds", "patience_seconds", "peak_factor"]
 
     def implied(x: Assumptions):
@@ -155,26 +157,22 @@ def guangzhou_capacity(inputs: ModelInputs) -> pl.DataFrame:
         return (per_seat, per_seat / DAYS_PER_YEAR, mean / SECONDS_PER_HOUR * aht, peak_load, peak_load / seats, answered)
 
     grid, centre = implied(scenario_grid(a, table, varied)), [float(np.ravel(v)[0]) for v in implied(a)]
-    note = ("可支持话务总量 is a system capacity (a target, year not stated), not a volume handled; 广州 sets no "
-            "connection-rate target (接通率: 无) and states no opening hours (the load uses hours_open_per_week). "
-            "With ≥ seat users the per-seat figures are upper bounds.")
     quantities = [("calls per seat per year at full capacity", "call_per_seat_year", "at_most"),
                   ("calls per seat per day at full capacity", "call_per_seat_day", "at_most"),
                   ("average offered load at full capacity", "erlang", "about"),
                   ("peak-hour offered load at full capacity", "erlang", "about"),
                   ("peak-hour load per seat user (occupancy if all staffed)", "fraction", "at_most"),
                   ("connection rate with every seat user staffed at the peak", "fraction", "at_least")]
-    return _frame([_row("guangzhou_capacity", "guangzhou", q, u, b, g, c, capacity_ids + seat_ids, varied, note)
+    return _frame([_row(spec["check"], spec["city"], q, u, b, g, c, capacity_ids + seat_ids, varied, spec["note"])
                    for (q, u, b), g, c in zip(quantities, grid, centre)])
 
 
-def suzhou_shortfall(inputs: ModelInputs) -> pl.DataFrame:
-    """苏州 2022: the agents and staff between the actual connection rate and the target, at the assumed volume."""
-    a, table, service = inputs.assumptions, inputs.assumption_table, inputs.tables["service"]
-    actual, actual_ids = metric(service, "suzhou", "connection_rate", "actual")
-    year = int(service.filter(pl.col("fact_ids") == ";".join(actual_ids))["fiscal_year"][0])
-    target, target_ids = metric(service, "suzhou", "connection_rate", "target", year)  # the same year's target
-    in_post, post_ids = count(inputs.tables["staffing"], "suzhou", "in_house_contract_seat_staff", "actual", year)
+def rate_shortfall(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
+    """The agents and staff between an actual connection rate and the same year's target, at the assumed volume."""
+    a, table = inputs.assumptions, inputs.assumption_table
+    values = resolve_inputs(inputs, spec)
+    (actual, actual_ids), (target, target_ids), (in_post, post_ids) = (
+        values["actual"], values["target"], values["in_post"])
     varied = ["call_share", "aht_seconds", "patience_seconds", "peak_factor", "peak_hours_per_day", "shrinkage"]
     ids = (actual_ids + target_ids + post_ids + _assumption_ids(table, "annual_requests")
            + _assumption_ids(table, "in_house_cost_per_fte_year"))
@@ -185,18 +183,50 @@ def suzhou_shortfall(inputs: ModelInputs) -> pl.DataFrame:
         return (got["fte"].to_numpy(), got["fte"].to_numpy() - in_post, *short)
 
     grid, centre = implied(scenario_grid(a, table, varied)), [float(np.ravel(v)[0]) for v in implied(a)]
-    note = ("The connection rate is the 2022 actual, the other rate its target. 2022 was an epidemic year: the "
-            "volume holds 疫情 requests and the centre also bought third-party support, which the in-post count omits.")
     quantities = [("staff (FTE) the model needs for the actual rate", "staff", "about"),
                   ("that, less the contract seat staff in post at year end", "staff", "about"),
                   ("agents short in the peak hour (target − actual)", "agent", "about"),
                   ("staff (FTE) short (target − actual)", "staff", "about"),
                   ("annual in-house cost of closing the gap", "yuan_per_year", "about")]
-    return _frame([_row("suzhou_shortfall", "suzhou", q, u, b, g, c, ids, varied, note)
+    return _frame([_row(spec["check"], spec["city"], q, u, b, g, c, ids, varied, spec["note"])
                    for (q, u, b), g, c in zip(quantities, grid, centre)])
 
 
-def consistency_table(inputs: ModelInputs) -> pl.DataFrame:
-    """Every check, stacked."""
-    return pl.concat([jiangning_productivity(inputs), guiyang_answered_calls(inputs), guangzhou_capacity(inputs),
-                      suzhou_shortfall(inputs)])
+TEMPLATES = {"price_floor_productivity": price_floor_productivity, "answered_calls_staffing": answered_calls_staffing,
+             "capacity_per_seat": capacity_per_seat, "rate_shortfall": rate_shortfall}
+CHECKS_FILE = "consistency_checks.csv"
+
+
+def resolve_inputs(inputs: ModelInputs, spec: dict) -> dict[str, tuple[float, list[str]]]:
+    """A check's inputs (``name=source:key[:basis[:same_year]]``, ';'-separated) as values with fact ids."""
+    out: dict[str, tuple[float, list[str]]] = {}
+    year = None
+    for item in spec["inputs"].split(";"):
+        name, _, ref = item.partition("=")
+        source, key, basis, when = (ref.split(":") + ["", "", ""])[:4]
+        fiscal_year = year if when == "same_year" else None
+        if source == "unit_cost":
+            out[name] = lookup(f"unit_cost:{key}", inputs.facts, inputs.unit_costs)
+        elif source == "service":
+            out[name] = metric(inputs.tables["service"], spec["city"], key, basis, fiscal_year)
+            if year is None:
+                ids = ";".join(out[name][1])
+                year = int(inputs.tables["service"].filter(pl.col("fact_ids") == ids)["fiscal_year"][0] or 0) or None
+        elif source == "staffing":
+            out[name] = count(inputs.tables["staffing"], spec["city"], key, basis, fiscal_year)
+        else:
+            raise HotlineError(f"check {spec['check']}: unknown input source {source!r}", file=f"data/{CHECKS_FILE}",
+                               found=item, expected="unit_cost:…, service:… or staffing:…")
+    return out
+
+
+def consistency_table(inputs: ModelInputs, checks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every check of ``data/consistency_checks.csv`` (or ``checks``), stacked in file order."""
+    checks = read_data_csv(CHECKS_FILE) if checks is None else checks
+    frames = []
+    for line, spec in enumerate(checks.iter_rows(named=True), start=2):
+        if spec["template"] not in TEMPLATES:
+            raise HotlineError(f"unknown consistency template {spec['template']!r}", file=f"data/{CHECKS_FILE}",
+                               line=line, expected=", ".join(sorted(TEMPLATES)))
+        frames.append(TEMPLATES[spec["template"]](inputs, spec))
+    return pl.concat(frames)

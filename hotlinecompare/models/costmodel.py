@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
@@ -37,25 +38,15 @@ SOURCE_KINDS = ("document", "assumption")
 UNIT_COST_REF = "unit_cost:"
 # The employment models of the harmonised unit costs that answer "what does a seat cost".
 SEAT_MODELS = ("in_house_contract_staff", "outsourced_hotline_staff", "seat_platform_rental", "fully_outsourced_centre")
-# 苏州's 12345 running project lists the seat staff's costs as (1) pay and social insurance, (2) 公用经费,
-# (3) 体检费, (4) 党团活动费; the separate 体检经费 and 党团活动费 projects are the established staff's.
-RUNNING_PROJECT = r"12345.*政府公共服务热线运行经费$"
-EXTRA_RECIPES = (
-    {"recipe_id": "sz_in_house_fully_loaded", "city": "suzhou", "employment_model": "in_house_contract_staff",
-     "measure": "cost_per_staff_year", "per": "staff_year",
-     "variant": "pay and social insurance plus the per-head 公用经费, 体检费 and 党团活动费 of the 12345 project",
-     "numerator_source": "spending", "numerator_level": "item", "numerator_measure": "amount",
-     "numerator_item": "^(?:劳动合同制座席人员(?:工资及社保公积金|公用经费)|体检费|党团活动费)$",
-     "denominator_kind": "in_house_contract_seat_staff", "denominator_hotline": "12345",
-     "denominator_period": "full_year", "denominator_aggregate": "one", "denominator_unit": "staff",
-     "caveats": "Every per-head cost the project text assigns to contract seat staff. 党团活动费 is budgeted per "
-                "party/league member, so spread over all staff it is small. Training, uniforms and the centre's "
-                "own managers are budgeted elsewhere and left out. Over a ceiling (≤) headcount: at least this."},
-    {"recipe_id": "jn_contract_ceiling", "city": "jiangning", "employment_model": "fully_outsourced_centre",
-     "measure": "cost_per_contract_term", "per": "contract_term", "variant": "three-year ceiling (最高限价)",
-     "numerator_source": "facts", "numerator_item": "^三年总预算合计$", "denominator_unit": "contract term",
-     "caveats": "The new contract's ceiling for its whole term (三年服务期, signed a year at a time)."},
-)
+# Unit cost recipes only the cost model uses (each may narrow the spending rows to one project's section
+# and name the annual recipe that a whole-term price is divided by): rows of a data file, like the
+# harmonised recipes.
+MODEL_RECIPES = "model_unit_cost_recipes.csv"
+
+
+def references() -> dict[str, str]:
+    """What the model and its figures refer to by role (reference city, the centre's recipes): a data file."""
+    return dict(read_data_csv("cost_model_references.csv").select("role", "value").iter_rows())
 
 
 @dataclass(frozen=True)
@@ -102,18 +93,22 @@ FIELDS = tuple(f.name for f in fields(Assumptions))
 
 def seat_unit_costs(unit_costs: pl.DataFrame, spending: pl.DataFrame, staffing: pl.DataFrame,
                     facts: pl.DataFrame) -> pl.DataFrame:
-    """The unit costs of seat staff, seats and whole centres: harmonised rows plus EXTRA_RECIPES."""
+    """The unit costs of seat staff, seats and whole centres: harmonised rows plus the model's own recipes."""
     knowledge = load_knowledge()
-    recipes = pl.DataFrame([{c: r.get(c, "") for c in knowledge.unit_cost_recipes.columns} for r in EXTRA_RECIPES])
-    running = spending.filter(squashed(pl.col("section")).str.contains(RUNNING_PROJECT))
-    extra = unit_cost_table(recipes, running, staffing, facts)
-    annual = unit_costs.filter(pl.col("unit_cost_id").str.starts_with("jn_centre_year-"))["value_yuan"]
-    if annual.len() == 1:  # the ceiling over the requested annual budget: years in the term
-        years = pl.col("value_yuan") / annual[0]
-        extra = extra.with_columns(pl.when(pl.col("measure") == "cost_per_contract_term").then(
-            pl.col("caveats") + pl.lit(" Ceiling / requested annual budget = ") + years.round(4).cast(pl.String)
-            + pl.lit(" years.")).otherwise(pl.col("caveats")).alias("caveats"))
-    extra = attach_notes(extra, knowledge.scope_notes, "unit_costs", NOTE_LABELS["unit_costs"])
+    extras = []
+    for recipe in read_data_csv(MODEL_RECIPES).iter_rows(named=True):
+        section = recipe["numerator_section"]
+        scoped = spending.filter(squashed(pl.col("section")).str.contains(section)) if section else spending
+        extra = unit_cost_table(pl.DataFrame([recipe]).select(knowledge.unit_cost_recipes.columns), scoped,
+                                staffing, facts)
+        annual = unit_costs.filter(pl.col("unit_cost_id").str.starts_with(f"{recipe['annual_recipe']}-"))["value_yuan"]
+        if recipe["annual_recipe"] and annual.len() == 1:  # a whole-term ceiling over the annual price: years
+            years = pl.col("value_yuan") / annual[0]
+            extra = extra.with_columns((pl.col("caveats") + pl.lit(" Ceiling / requested annual budget = ")
+                                        + years.round(4).cast(pl.String) + pl.lit(" years.")).alias("caveats"))
+        extras.append(extra)
+    extra = attach_notes(pl.concat(extras, how="diagonal"), knowledge.scope_notes, "unit_costs",
+                         NOTE_LABELS["unit_costs"])
     rows = pl.concat([unit_costs.with_columns(pl.lit("harmonised").alias("source")),
                       extra.with_columns(pl.lit("costmodel").alias("source"))], how="diagonal")
     return (rows.filter(pl.col("employment_model").is_in(SEAT_MODELS))
@@ -202,18 +197,26 @@ class ModelInputs:
     assumptions: Assumptions
 
 
-def model_inputs(facts: pl.DataFrame, assumption_csv: pl.DataFrame | None = None) -> ModelInputs:
-    """Harmonise the fact table, add the seat unit costs and resolve the assumptions."""
-    from hotlinecompare.harmonise import build_tables
+# The published tables the model reads (data/clean: hotlinecompare.load, or a build's clean_tables).
+MODEL_TABLES = ("facts", "unit_costs", "spending", "staffing", "service")
 
-    tables = build_tables(facts)
+
+def model_inputs(tables: Mapping[str, pl.DataFrame], assumption_csv: pl.DataFrame | None = None) -> ModelInputs:
+    """The published tables, the seat unit costs and the resolved assumptions (nothing is re-harmonised)."""
+    missing = [t for t in MODEL_TABLES if t not in tables]
+    if missing:
+        raise HotlineError("the cost model needs more of the clean tables", found=", ".join(sorted(tables)),
+                           expected=", ".join(MODEL_TABLES))
+    facts = tables["facts"]
     costs = seat_unit_costs(tables["unit_costs"], tables["spending"], tables["staffing"], facts)
     resolved = resolve_assumptions(read_assumption_table() if assumption_csv is None else assumption_csv, facts, costs)
-    return ModelInputs(facts, tables, costs, resolved, Assumptions.from_table(resolved))
+    return ModelInputs(facts, dict(tables), costs, resolved, Assumptions.from_table(resolved))
 
 
-def documented_outsourced_share(staffing: pl.DataFrame, city: str = "suzhou") -> tuple[float, list[str]]:
-    """Outsourced / all seat staff in the latest year's full-year target headcounts, and their fact ids."""
+def documented_outsourced_share(staffing: pl.DataFrame, city: str | None = None) -> tuple[float, list[str]]:
+    """Outsourced / all seat staff in the latest year's full-year target headcounts, and their fact ids
+    (``city``: the reference city of ``cost_model_references.csv`` unless given)."""
+    city = city or references()["reference_city"]
     kinds = ("in_house_contract_seat_staff", "outsourced_seat_staff")
     rows = staffing.filter((pl.col("city") == city) & pl.col("kind").is_in(kinds) & (pl.col("period") == "full_year"))
     rows = rows.filter(pl.col("fiscal_year") == rows["fiscal_year"].max())

@@ -28,8 +28,7 @@ import numpy as np
 import polars as pl
 
 from hotlinecompare.harmonise.satisfaction_panel import MODEL_OF
-from hotlinecompare.models import panel_simulation as simulation
-from hotlinecompare.models import regression
+from hotlinecompare.models import regression, simulation_studies
 
 __all__ = ["Fits", "fit_all", "estimability", "ols_band", "coverage_table", "power_by_city_years",
            "city_years_needed", "PowerAssumptions", "rounded", "METHODS", "MIN_CITY_YEARS"]
@@ -213,7 +212,7 @@ def ols_band(rows: pl.DataFrame, grid: Sequence[float], *, x: str = "spending_yu
 # Does the method work? Coverage and power on synthetic panels
 # --------------------------------------------------------------------------
 
-# (scenario, estimator, keyword arguments of simulation.coverage_study)
+# (scenario, estimator, keyword arguments of simulation_studies.coverage_study)
 COVERAGE_RUNS = (
     ("independent city-years", "ols", {}),
     ("independent city-years", "fractional_logit", {"cov_type": "HC3"}),
@@ -229,7 +228,7 @@ def coverage_table(*, n_cities: int = 10, years_per_city: int = 4, n_reps: int =
     """Bias, RMSE, 95 % coverage (with its Clopper–Pearson interval) and rejection rate, one row per run."""
     frames = []
     for scenario, estimator, kwargs in runs:
-        study = simulation.coverage_study(estimator=estimator, n_reps=n_reps, n_cities=n_cities,
+        study = simulation_studies.coverage_study(estimator=estimator, n_reps=n_reps, n_cities=n_cities,
                                           years_per_city=years_per_city, noise_sd=noise_sd, seed=seed, **kwargs)
         frames.append(study.select(pl.lit(scenario).alias("scenario"), pl.all()))
     return pl.concat(frames)
@@ -259,11 +258,11 @@ class PowerAssumptions:
 
 
 def power_by_city_years(assumptions: PowerAssumptions = PowerAssumptions()) -> pl.DataFrame:
-    """Power against city-years, one row per noise level, effect and panel size (simulation.power_curve)."""
+    """Power against city-years, one row per noise level, effect and panel size (simulation_studies.power_curve)."""
     a = assumptions
     frames = []
     for noise in a.noise_sd:
-        curve = simulation.power_curve(effects=[d / LN2 for d in a.per_doubling], n_obs_grid=list(a.n_obs_grid),
+        curve = simulation_studies.power_curve(effects=[d / LN2 for d in a.per_doubling], n_obs_grid=list(a.n_obs_grid),
                                        n_reps=a.n_reps, alpha=a.alpha, n_cities=a.n_cities, noise_sd=noise,
                                        spending_log_sd=a.spending_log_sd, seed=a.seed)
         frames.append(curve.select(pl.lit(noise).alias("noise_sd"),

@@ -28,7 +28,7 @@ MODEL_DOCUMENTS = ["doc.sz2022se", "doc.sz2024pt", "doc.gy2024bd", "doc.jn2026pt
 
 
 def _inputs(tables) -> ModelInputs:
-    return costmodel.model_inputs(tables["facts"])
+    return costmodel.model_inputs(tables)
 
 
 def basis_bar_style(basis: str, colour: str) -> dict:
@@ -64,7 +64,7 @@ def _model_note(inputs: ModelInputs, lang: str) -> str:
     return source_note_text(MODEL_DOCUMENTS, "cost.basis.model", year, lang=lang) + " " + label("cost.note.assumptions", lang)
 
 
-@register("cost_unit_costs", caption_key="cost.caption.unit_costs", tables=["facts"])
+@register("cost_unit_costs", caption_key="cost.caption.unit_costs", tables=list(costmodel.MODEL_TABLES))
 def cost_unit_costs(tables, *, lang="zh"):
     """Per staff-year (top), per seat-year and whole-centre costs (bottom) side by side, basis marked."""
     inputs = _inputs(tables)
@@ -86,16 +86,18 @@ def cost_unit_costs(tables, *, lang="zh"):
         ax.invert_yaxis()
         ax.set_title(label(title, lang), fontsize=8)
     centre = axes["centre"]
-    history = costs.filter(pl.col("recipe_id") == "jn_centre_year_history").sort("fiscal_year")
+    ref = costmodel.references()
+    history = costs.filter(pl.col("recipe_id") == ref["centre_history_recipe"]).sort("fiscal_year")
     for r in history.iter_rows(named=True):
-        centre.bar(r["fiscal_year"], r["value_yuan"] / WAN, width=0.6, **basis_bar_style(r["basis"], city_colour("jiangning")))
+        centre.bar(r["fiscal_year"], r["value_yuan"] / WAN, width=0.6, **basis_bar_style(r["basis"], city_colour(r["city"])))
     centre.set_xticks(history["fiscal_year"].to_list(), [f"{r['fiscal_year']}\n{label('cost.basis_short.' + r['basis'], lang)}"
                                                          for r in history.iter_rows(named=True)], fontsize=7)
     centre.set_ylim(0, history["value_yuan"].max() / WAN * 1.45)
     request = {r["recipe_id"]: r["value_yuan"] / WAN for r in costs.filter(
-        pl.col("recipe_id").is_in(["jn_centre_year", "jn_contract_ceiling"])).iter_rows(named=True)}
-    centre.text(0.03, 0.97, label("cost.jn.annual_request", lang).format(annual=f"{request['jn_centre_year']:,.2f}") + "\n"
-                + label("cost.jn.ceiling", lang).format(ceiling=f"{request['jn_contract_ceiling']:,.2f}"),
+        pl.col("recipe_id").is_in([ref["centre_annual_recipe"], ref["centre_ceiling_recipe"]])).iter_rows(named=True)}
+    annual, ceiling = request[ref["centre_annual_recipe"]], request[ref["centre_ceiling_recipe"]]
+    centre.text(0.03, 0.97, label("cost.jn.annual_request", lang).format(annual=f"{annual:,.2f}") + "\n"
+                + label("cost.jn.ceiling", lang).format(ceiling=f"{ceiling:,.2f}"),
                 transform=centre.transAxes, va="top", fontsize=6.5)
     centre.set_title(label("cost.panel.jn_contract_title", lang), fontsize=8)
     centre.set_ylabel(label("cost.axis.wan_yuan_per_year", lang), fontsize=7)
@@ -106,7 +108,7 @@ def cost_unit_costs(tables, *, lang="zh"):
     return fig
 
 
-@register("cost_queue", caption_key="cost.caption.queue", tables=["facts"])
+@register("cost_queue", caption_key="cost.caption.queue", tables=list(costmodel.MODEL_TABLES))
 def cost_queue(tables, *, lang="zh"):
     """Connection rate against agents for the default peak-hour load, with targets and the 2022 actual."""
     inputs = _inputs(tables)
@@ -144,7 +146,7 @@ def model_label(model: str, share: float, lang: str) -> str:
     return label("cost.model." + model, lang).format(share=percent(share))
 
 
-@register("cost_target_curve", caption_key="cost.caption.curve", tables=["facts"])
+@register("cost_target_curve", caption_key="cost.caption.curve", tables=list(costmodel.MODEL_TABLES))
 def cost_target_curve(tables, *, lang="zh"):
     """Annual cost of meeting 70 % → 99 % for in-house, outsourced and mixed staff."""
     inputs = _inputs(tables)
@@ -171,12 +173,13 @@ def cost_target_curve(tables, *, lang="zh"):
     return fig
 
 
-@register("cost_tornado", caption_key="cost.caption.tornado", tables=["facts"])
+@register("cost_tornado", caption_key="cost.caption.tornado", tables=list(costmodel.MODEL_TABLES))
 def cost_tornado(tables, *, lang="zh"):
-    """Cost range of meeting Suzhou's target as each assumption spans its range, in-house and outsourced."""
+    """Cost range of meeting the reference city's target as each assumption spans its range, in-house and outsourced."""
     inputs = _inputs(tables)
     target = documented_rates(inputs.tables["service"]).filter(
-        (pl.col("city") == "suzhou") & (pl.col("basis") == "target")).sort("fiscal_year")["value"][-1]
+        (pl.col("city") == costmodel.references()["reference_city"]) & (pl.col("basis") == "target")
+    ).sort("fiscal_year")["value"][-1]
     models = ("in_house", "outsourced")
     frames = [costmodel.sensitivity(target, inputs.assumptions, inputs.assumption_table, m) for m in models]
     # Assumptions that move the cost by less than 0.1 % (the seat rental) are left out of the picture.

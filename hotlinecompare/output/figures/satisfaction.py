@@ -19,7 +19,6 @@ import polars as pl
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 
-from hotlinecompare.harmonise.satisfaction_panel import satisfaction_panel
 from hotlinecompare.models.satisfaction_fits import (
     MIN_CITY_YEARS,
     PowerAssumptions,
@@ -227,10 +226,9 @@ def _panel_note(rows: pl.DataFrame, lang: str) -> str:
     return source_note_text(doc_keys, "reg.basis.panel", year, lang=lang)
 
 
-@register("satisfaction_vs_spending", caption_key="reg.caption.scatter",
-          tables=["service", "spending", "staffing", "metrics"])
+@register("satisfaction_vs_spending", caption_key="reg.caption.scatter", tables=["satisfaction_panel", "metrics"])
 def satisfaction_vs_spending(tables: dict[str, pl.DataFrame], *, lang: str = "zh"):
-    return scatter_figure(satisfaction_panel(tables), tables["metrics"], lang=lang)
+    return scatter_figure(tables["satisfaction_panel"], tables["metrics"], lang=lang)
 
 
 # --- power ------------------------------------------------------------------------------------
@@ -291,8 +289,8 @@ def power_figure(power: pl.DataFrame, *, lang: str = "zh", today: int | None = N
     return fig
 
 
-@register("satisfaction_power", caption_key="reg.caption.power", tables=["service", "spending", "staffing"])
+@register("satisfaction_power", caption_key="reg.caption.power", tables=["satisfaction_panel"])
 def satisfaction_power(tables: dict[str, pl.DataFrame], *, lang: str = "zh"):
     assumptions = PowerAssumptions()
-    return power_figure(power_by_city_years(assumptions), lang=lang, today=largest_group(satisfaction_panel(tables)),
+    return power_figure(power_by_city_years(assumptions), lang=lang, today=largest_group(tables["satisfaction_panel"]),
                         assumptions=assumptions)
