@@ -7,10 +7,12 @@ line, and exit non-zero without a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.project import LISTS
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -215,13 +217,71 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", default=out_default, help="clean folder (default: %(default)s)")
     a.add_argument("--figures-out", default=figures_default, help="figure folder (default: %(default)s)")
     a.set_defaults(func=_cmd_all, lang="zh", formats="png,svg,pdf", only=None)
+    i = sub.add_parser("init", help="create a project folder with the five seed documents, ready for `all`")
+    i.add_argument("folder", help="the new project's folder (created if missing)")
+    i.add_argument("--empty", action="store_true", help="start with an empty manifest instead of the seeds")
+    i.set_defaults(func=_cmd_init)
+    ls = sub.add_parser("list", help="what the project holds: cities, metrics, figures, tables or assumptions")
+    ls.add_argument("what", choices=LISTS)
+    ls.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output (default: table)")
+    ls.set_defaults(func=_cmd_list)
+    p.add_argument("--project", metavar="DIR",
+                   help="the project folder (default: $HOTLINECOMPARE_ROOT, else the working directory or a parent)")
     return p
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from hotlinecompare.project import init_project
+
+    written = init_project(args.folder, seeds=not args.empty)
+    print(f"created the project {args.folder} ({len(written)} files in data/raw); next: "
+          f"cd {args.folder} && hotlinecompare all")
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from hotlinecompare.project import listing
+
+    table = listing(args.what)
+    if args.format == "csv":
+        sys.stdout.write(table.write_csv())
+    elif args.format == "json":
+        sys.stdout.write(table.write_json() + "\n")
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200,
+                       tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True):
+            print(table)
+    return 0
+
+
+def _project_option(argv: list[str]) -> list[str]:
+    """Take ``--project DIR`` out of the arguments (anywhere) and make it the project root for this run:
+    the other options' defaults (data/raw, data/clean, figures) are found from it."""
+    out, i = [], 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--project" and i + 1 < len(argv):
+            os.environ["HOTLINECOMPARE_ROOT"] = str(Path(argv[i + 1]).resolve())
+            i += 2
+            continue
+        if arg.startswith("--project="):
+            os.environ["HOTLINECOMPARE_ROOT"] = str(Path(arg.split("=", 1)[1]).resolve())
+        else:
+            out.append(arg)
+        i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = _project_option(list(sys.argv[1:] if argv is None else argv))
     args = make_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:   # the reader (`| head`) stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except HotlineError as e:
         print(f"hotlinecompare {args.command}: error: {e}", file=sys.stderr)
         return 2

@@ -17,7 +17,8 @@ STAGES = (
     ("models", ("hotlinecompare.models",)),
     ("output", ("hotlinecompare.output",)),
     ("pipeline", ("hotlinecompare.pipeline",)),
-    ("interface", ("hotlinecompare", "hotlinecompare.api", "hotlinecompare.cli", "hotlinecompare.__main__")),
+    ("interface", ("hotlinecompare", "hotlinecompare.api", "hotlinecompare.project", "hotlinecompare.cli",
+                   "hotlinecompare.__main__")),
 )
 MAX_LINES = 420
 
