@@ -126,7 +126,7 @@ def test_a_stray_file_of_that_name_is_never_overwritten(corpus, capsys):
 def test_an_unknown_city_is_refused(corpus, capsys):
     raw, out = corpus
     assert _add(raw, out, RAW / JN_FILE, "--city", "atlantis") == 2
-    assert "city_names.csv" in capsys.readouterr().err
+    assert "places.csv" in capsys.readouterr().err
 
 
 def test_plan_defaults_the_basis_by_kind_and_names_the_file():
