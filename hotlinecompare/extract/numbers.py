@@ -137,13 +137,31 @@ def _numeric_tokens(text: str) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=1)
 def units() -> dict[str, UnitInfo]:
-    """The unit table ``data/units.csv``: unit as written → standard unit and factor."""
+    """The units every reader reads (``data/units.csv`` rows without a scope): as written → standard unit.
+
+    Rows with scope ``genre`` are read only by the genre reader (the seed templates' parsers never
+    saw 分, 秒 or 倍 as units and must keep reading their documents as before); :func:`standardise`
+    knows them all.
+    """
+    return {u: info for u, info in all_units().items() if u not in _genre_scoped()}
+
+
+@lru_cache(maxsize=1)
+def _unit_rows() -> tuple[dict, ...]:
     with resources.files("hotlinecompare").joinpath("data/units.csv").open(encoding="utf-8") as f:
-        return {
-            row["unit"]: UnitInfo(row["unit"], row["unit_std"], float(row["factor"]), row["kind"],
-                                  row["not_before"])
-            for row in csv.DictReader(f)
-        }
+        return tuple(csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def _genre_scoped() -> frozenset[str]:
+    return frozenset(r["unit"] for r in _unit_rows() if r.get("scope") == "genre")
+
+
+@lru_cache(maxsize=1)
+def all_units() -> dict[str, UnitInfo]:
+    """Every unit of ``data/units.csv``, whatever its scope."""
+    return {r["unit"]: UnitInfo(r["unit"], r["unit_std"], float(r["factor"]), r["kind"], r["not_before"])
+            for r in _unit_rows()}
 
 
 def standardise(value: float, unit: str) -> tuple[float, str]:
@@ -154,7 +172,7 @@ def standardise(value: float, unit: str) -> tuple[float, str]:
     """
     if not unit:
         return value, "number"
-    info = units().get(normalise(unit))
+    info = all_units().get(normalise(unit))
     if info is None:
         return value, "?" + unit
     # Decimal arithmetic on the written digits: 66.07 万元 is 660700 yuan, not 660699.9999999999.

@@ -17,7 +17,6 @@ FILES = {
     "unmapped_comments": "unmapped_comments.csv",
     "scope_notes": "scope_notes.csv",
     "unit_cost_recipes": "unit_cost_recipes.csv",
-    "cities": "cities.csv",
 }
 
 
@@ -44,6 +43,21 @@ def read_data_csv(file: str) -> pl.DataFrame:
     return frame.with_columns(pl.all().fill_null(""))
 
 
-@lru_cache(maxsize=1)
+def cities_frame() -> pl.DataFrame:
+    """The project's place registry (data/raw/places.csv, else the package seed) as a string frame."""
+    from hotlinecompare.extract.places import load_registry
+
+    rows = [{"city_key": c.key, "name_zh": c.name_zh, "name_en": c.name_en, "pinyin": c.pinyin,
+             "admin_level": c.admin_level, "colour_hex": c.colour_hex, "hatch": c.hatch, "marker": c.marker}
+            for c in load_registry()]
+    return pl.DataFrame(rows, orient="row")
+
+
 def load_knowledge() -> Knowledge:
-    return Knowledge(**{name: read_data_csv(file) for name, file in FILES.items()})
+    """The knowledge files (read once) and the place registry (read when it changed)."""
+    return Knowledge(**_files(), cities=cities_frame())
+
+
+@lru_cache(maxsize=1)
+def _files() -> dict[str, pl.DataFrame]:
+    return {name: read_data_csv(file) for name, file in FILES.items()}

@@ -76,10 +76,21 @@ def thousands(value: float, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def percent(fraction: float) -> str:
-    """0.1234 → "12.34%", 0.8 → "80%": as many decimals as the value needs, at most two."""
+def percent(fraction: float, decimals: int | None = None) -> str:
+    """0.1234 → "12.34%"; with ``decimals`` None, as many as the value needs (at most two): 0.8 → "80%".
+
+    A chart writes all its percentages alike: pass ``percent_decimals`` of the values it shows.
+    """
+    if decimals is not None:
+        return f"{fraction * 100:.{decimals}f}%"
     text = f"{fraction * 100:.2f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def percent_decimals(fractions: Iterable[float | None]) -> int:
+    """The decimals (0–2) the most precise of ``fractions`` needs as a percentage: one format per chart."""
+    needed = [len(percent(f)[:-1].partition(".")[2]) for f in fractions if f is not None]
+    return max(needed, default=0)
 
 
 def money_scale(lang: str) -> tuple[float, str]:
@@ -88,10 +99,9 @@ def money_scale(lang: str) -> tuple[float, str]:
 
 
 def money_text(yuan: float, lang: str) -> str:
-    """An amount in wan yuan with the documents' two decimals, trailing zeros dropped: 2,754.9, 725."""
+    """An amount in wan yuan with the documents' two decimals, always written: 2,754.90, 725.00."""
     divisor, _ = money_scale(lang)
-    text = thousands(yuan / divisor, 2)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return thousands(yuan / divisor, 2)
 
 
 def wrap(text: str, width: int) -> str:
@@ -102,7 +112,7 @@ def wrap(text: str, width: int) -> str:
 
 
 def city_order(frame: pl.DataFrame, *others: str) -> pl.DataFrame:
-    """Rows sorted by the cities.csv order, then by ``others`` (nulls last)."""
+    """Rows sorted by the place registry's order, then by ``others`` (nulls last)."""
     order = {key: i for i, key in enumerate(city_keys())}
     return (frame.with_columns(pl.col("city").replace_strict(order, default=len(order), return_dtype=pl.Int64)
                                .alias("_city_order"))

@@ -2,10 +2,13 @@
 
 The kind's shape: ``detect`` scores a text, ``parse`` reads a document into facts, ``reconcile`` checks
 the arithmetic its facts imply.
+
+``parse`` is the seed template's parser; ``read`` (what the registry calls) gives a document of the
+family in another layout to the genre reader (see ``reading``).
 """
 
-from hotlinecompare.extract.kinds.project_targets.checks import reconcile, reconcile_rows
 from hotlinecompare.extract.kinds.project_targets.detection import detect
 from hotlinecompare.extract.kinds.project_targets.parsing import parse
+from hotlinecompare.extract.kinds.project_targets.reading import read, reconcile, reconcile_rows
 
-__all__ = ["detect", "parse", "reconcile", "reconcile_rows"]
+__all__ = ["detect", "parse", "read", "reconcile", "reconcile_rows"]

@@ -1,0 +1,135 @@
+"""Read the genre fixtures (tests/fixtures/genre) and print recall and precision per family.
+
+A fact matches an expected row when fixture, line and value agree, and the unit where the expected
+row gives one (each expected row matches at most one fact). Operator and basis agreement are
+reported separately, over the matched pairs; ``refused`` counts fixtures whose kind could not be
+detected. The fixtures are read as ``check`` reads a file: kind detected by the registry, city and
+year from the catalogue.
+
+Run: .venv/bin/python benchmarks/bench_genre.py [--detail FIXTURE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hotlinecompare.extract.document import Document, split_lines  # noqa: E402
+from hotlinecompare.extract.kinds import detect_scores, parse  # noqa: E402
+
+GENRE = ROOT / "tests" / "fixtures" / "genre"
+BASIS_SPELLING = {"authorised": "authorized"}
+
+
+def catalogue() -> list[dict]:
+    with (GENRE / "catalogue.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def expected() -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for name in ("expected_budget_final.csv", "expected_targets_eval_ops.csv"):
+        with (GENRE / name).open(encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                r["basis"] = BASIS_SPELLING.get(r["basis"], r["basis"])
+                rows[r["fixture"]].append(r)
+    return rows
+
+
+def read_fixture(row: dict) -> tuple[str, list[dict]]:
+    """(detected kind, facts) of one fixture; kind "" when detection refuses it."""
+    lines = split_lines((GENRE / row["fixture"]).read_text(encoding="utf-8"))
+    best = detect_scores(lines)[0]
+    if best.score < 0.5:
+        return "", []
+    year = int(row["year"]) if row["year"] else None
+    doc = Document(doc_id=row["fixture"][:-4], source_file=row["fixture"], city="x", city_zh=row["place_zh"],
+                   fiscal_year=year, kind=best.kind, lines=lines)
+    return best.kind, parse(doc).facts
+
+
+def match(facts: list[dict], wanted: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs (expected, fact): same line and value, and unit where the expected row gives one."""
+    free = list(facts)
+    pairs = []
+    for w in wanted:
+        for f in free:
+            if f["line"] == int(w["line"]) and f["value"] is not None \
+                    and abs(f["value"] - float(w["value"])) < 1e-9 and (not w["unit"] or f["unit"] == w["unit"]):
+                pairs.append((w, f))
+                free.remove(f)
+                break
+    return pairs
+
+
+def evaluate() -> dict[str, dict]:
+    """Per family: expected, found, matched, operator and basis agreement, refused, wrong kind."""
+    want = expected()
+    out: dict[str, Counter] = defaultdict(Counter)
+    details = {}
+    for row in catalogue():
+        family = row["family"]
+        kind, facts = read_fixture(row)
+        facts = [f for f in facts if f["value"] is not None]
+        pairs = match(facts, want[row["fixture"]])
+        c = out[family]
+        c["fixtures"] += 1
+        c["refused"] += kind == ""
+        c["wrong_kind"] += bool(kind) and kind != family
+        c["expected"] += len(want[row["fixture"]])
+        c["found"] += len(facts)
+        c["matched"] += len(pairs)
+        c["operator_ok"] += sum(f["operator"] == w["operator"] for w, f in pairs)
+        c["basis_ok"] += sum(f["basis"] == w["basis"] for w, f in pairs)
+        details[row["fixture"]] = (kind, facts, pairs, want[row["fixture"]])
+    return {"families": dict(out), "details": details}
+
+
+def pct(a: int, b: int) -> str:
+    return f"{100.0 * a / b:5.1f}" if b else "  —  "
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--detail", help="print missed and extra facts of fixtures whose name contains this")
+    args = p.parse_args()
+    result = evaluate()
+    total: Counter = Counter()
+    print(f"{'family':<20} {'fixt':>4} {'refused':>7} {'wrongkind':>9} {'expected':>8} {'found':>6} "
+          f"{'recall%':>7} {'precision%':>10} {'operator%':>9} {'basis%':>7}")
+    for family, c in sorted(result["families"].items()):
+        total.update(c)
+        print(f"{family:<20} {c['fixtures']:>4} {c['refused']:>7} {c['wrong_kind']:>9} {c['expected']:>8} "
+              f"{c['found']:>6} {pct(c['matched'], c['expected']):>7} {pct(c['matched'], c['found']):>10} "
+              f"{pct(c['operator_ok'], c['matched']):>9} {pct(c['basis_ok'], c['matched']):>7}")
+    c = total
+    print(f"{'all':<20} {c['fixtures']:>4} {c['refused']:>7} {c['wrong_kind']:>9} {c['expected']:>8} "
+          f"{c['found']:>6} {pct(c['matched'], c['expected']):>7} {pct(c['matched'], c['found']):>10} "
+          f"{pct(c['operator_ok'], c['matched']):>9} {pct(c['basis_ok'], c['matched']):>7}")
+    if args.detail:
+        for name, (kind, facts, pairs, want) in result["details"].items():
+            if args.detail not in name:
+                continue
+            matched_facts = {id(f) for _, f in pairs}
+            matched_want = {id(w) for w, _ in pairs}
+            print(f"\n== {name} (kind {kind})")
+            for w in want:
+                if id(w) not in matched_want:
+                    print(f"  missed L{w['line']:<4} {w['quote']:<16} {w['unit']:<6} {w['label']}")
+            for f in facts:
+                if id(f) not in matched_facts:
+                    print(f"  extra  L{f['line']:<4} {f['quote']:<16} {f['unit']:<6} {f['item'][:30]}")
+            for w, f in pairs:
+                if w["basis"] != f["basis"] or w["operator"] != f["operator"]:
+                    print(f"  meaning L{w['line']:<4} {w['quote']:<16} basis {w['basis']}/{f['basis']} "
+                          f"op {w['operator']}/{f['operator']} {w['label']}")
+
+
+if __name__ == "__main__":
+    main()

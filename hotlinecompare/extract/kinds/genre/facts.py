@@ -1,0 +1,33 @@
+"""Facts of the genre reader: an :class:`Extraction` whose facts may have no basis (``general`` documents)."""
+
+from __future__ import annotations
+
+from hotlinecompare.extract.extraction import BASES, Extraction
+from hotlinecompare.extract.kinds.genre.meaning import Context, basis_of, clause_of, measure_of, operator_of, year_of
+from hotlinecompare.extract.kinds.genre.quantities import Quantity
+from hotlinecompare.extract.numbers import standardise
+
+
+class GenreExtraction(Extraction):
+    """Facts made from :class:`Quantity` readings with their meaning; an empty basis is allowed."""
+
+    def quantity(self, line: int, q: Quantity, ctx: Context, *, table: str, section: str,
+                 offset: int = 0, unit: str = "", unit_from: str = "") -> dict:
+        written = q.unit
+        q = q if q.unit or not unit else _with_unit(q, unit)
+        measure = measure_of(q, ctx)
+        basis = basis_of(q, ctx, measure)
+        unit_in_force = q.unit
+        value_std, unit_std = standardise(q.value, unit_in_force)
+        item = ctx.label or clause_of(ctx.text, q.start).strip()
+        if basis and basis not in BASES:
+            raise ValueError(f"basis {basis!r} is not one of {BASES}")
+        return self._row(line, offset + q.start, offset + q.end, year_of(q, ctx, measure), basis, table,
+                         section, item, "", "", "", measure, "annual",
+                         f"column {ctx.column}" if ctx.column else "",
+                         operator_of(q, basis), q.value, unit_in_force,
+                         "cell" if written else unit_from, value_std, unit_std, "")
+
+
+def _with_unit(q: Quantity, unit: str) -> Quantity:
+    return Quantity(q.start, q.end, q.num_start, q.operator, q.value, unit, q.direction, q.qualifier)

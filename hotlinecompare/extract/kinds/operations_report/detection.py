@@ -1,0 +1,9 @@
+"""Does a text look like a operations_report document? Its evidence in data/kind_evidence.csv."""
+
+from __future__ import annotations
+
+from hotlinecompare.extract.kinds.evidence import evidence_score
+
+
+def detect(lines: tuple[str, ...]) -> float:
+    return evidence_score("operations_report", lines)
