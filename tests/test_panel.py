@@ -36,7 +36,9 @@ def ids(text):
 
 # -- the panel ------------------------------------------------------------------------
 def test_one_row_per_city_year_measure_and_basis(panel):
-    assert panel.select("city", "fiscal_year", "basis", "measure").rows() == [
+    assert panel.select("city", "fiscal_year", "basis", "measure", "source_kind").is_unique().all()
+    documents = panel.filter(pl.col("source_kind") == "document")
+    assert documents.select("city", "fiscal_year", "basis", "measure").rows() == [
         ("guiyang", 2024, "target", "satisfaction_case_closure"),
         ("jiangning", 2026, "target", "satisfaction_case_outcome"),
         ("suzhou", 2022, "actual", "satisfaction_call_rating"),
@@ -54,8 +56,15 @@ def test_suzhou_2022_outcome_pairs_with_2022_actual_spending_and_requests(panel)
     assert (r["satisfaction"], r["model_of"], r["spending_basis"]) == (0.9721, "outcome", "actual")
     assert r["spending_measure"] == "actual_spending" and r["spending_yuan"] == 2449.85 * WAN
     assert r["requests"] == 1703.24 * WAN and r["requests_basis"] == "actual"
-    assert r["spending_per_request_yuan"] == pytest.approx(2449.85 / 1703.24)
     assert (r["seats"], r["seat_staff"]) == (120, 112)
+
+
+def test_city_wide_requests_are_not_divided_into_one_centres_spending(panel):
+    # The document's requests count every 12345 platform of the city; the spending is the municipal centre's.
+    r = row(panel, "suzhou", 2022, "actual", "satisfaction_public")
+    assert r["requests_scope"].startswith("city-wide, all platforms")
+    assert r["spending_per_request_yuan"] is None
+    assert "requests are city-wide, all platforms" in r["panel_note"] and "no ratio formed" in r["panel_note"]
 
 
 @pytest.mark.parametrize("city, year, measure, measure_used, total_wan, scope", [
@@ -85,15 +94,28 @@ def test_nothing_is_paired_from_another_city_year_or_basis(panel, facts):
             assert by_id[fact_id]["basis"] in allowed, (r["basis"], fact_id)
 
 
-def test_a_missing_same_year_spending_is_left_empty_not_borrowed(tables):
-    # Without 苏州's 2022 actual spending, its 2022 outcomes must not take the 2024 budget or the 2022 budget.
+def test_without_actual_spending_an_outcome_takes_the_same_years_budget_labelled(tables):
     spending = tables["spending"].filter(~((pl.col("city") == "suzhou") & (pl.col("fiscal_year") == 2022)
                                            & (pl.col("basis") == "actual")))
     panel = satisfaction_panel({**tables, "spending": spending})
-    outcomes = panel.filter((pl.col("city") == "suzhou") & (pl.col("basis") == "actual"))
+    outcomes = panel.filter((pl.col("city") == "suzhou") & (pl.col("fiscal_year") == 2022)
+                            & (pl.col("basis") == "actual"))
+    assert outcomes.height == 5
+    assert set(outcomes["spending_basis"]) == {"budget"} and set(outcomes["spending_measure"]) == {"initial_budget"}
+    assert (outcomes["spending_yuan"] == 2467.09 * WAN).all()
+    assert all("no actual spending stated for this city and year: paired with the budget" in n
+               for n in outcomes["panel_note"])
+
+
+def test_a_missing_same_year_spending_is_left_empty_not_borrowed(tables):
+    # Without 苏州's 2022 spending, its 2022 outcomes must not take the 2024 budget or another year's figure.
+    spending = tables["spending"].filter(~((pl.col("city") == "suzhou") & (pl.col("fiscal_year") == 2022)))
+    panel = satisfaction_panel({**tables, "spending": spending})
+    outcomes = panel.filter((pl.col("city") == "suzhou") & (pl.col("fiscal_year") == 2022)
+                            & (pl.col("basis") == "actual"))
     assert outcomes.height == 5
     assert outcomes["spending_yuan"].null_count() == 5
-    assert all("no actual spending stated for this city and year" in n for n in outcomes["panel_note"])
+    assert all("no actual or budget spending stated for this city and year" in n for n in outcomes["panel_note"])
 
 
 def test_every_value_recomputes_from_its_facts(panel, facts):
@@ -102,7 +124,7 @@ def test_every_value_recomputes_from_its_facts(panel, facts):
     def total(column):
         return sum(value[i] for i in ids(r[column]))
 
-    for r in panel.iter_rows(named=True):
+    for r in panel.filter(pl.col("source_kind") == "document").iter_rows(named=True):
         assert r["satisfaction"] == pytest.approx(value[r["satisfaction_fact_ids"]])
         for number, fact_column in [("spending_yuan", "spending_fact_ids"),
                                     ("project_spending_yuan", "project_spending_fact_ids"),
@@ -185,7 +207,7 @@ def test_several_measures_are_pooled_only_when_asked(panel):
 # -- fit_all --------------------------------------------------------------------------
 def test_on_the_real_panel_every_measure_and_basis_is_refused_with_a_reason(panel):
     table = satisfaction.estimability(panel)
-    assert table.height == 8
+    assert table.height == panel.select("measure", "basis").n_unique()
     assert (table["methods_estimable"] == 0).all()
     assert all(r.startswith("not estimable: ") and "a slope needs at least 3" in r for r in table["reason"])
 

@@ -52,6 +52,7 @@ _ESTIMATOR_OUTCOME = {
     "ols": "linear",
     "mixed": "linear",
     "wild_bootstrap": "linear",
+    "wild_cluster_bootstrap": "linear",
     "permutation": "linear",
     "fractional_logit": "logit",
 }

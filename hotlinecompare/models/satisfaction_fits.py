@@ -217,19 +217,27 @@ COVERAGE_RUNS = (
     ("independent city-years", "ols", {}),
     ("independent city-years", "fractional_logit", {"cov_type": "HC3"}),
     ("independent city-years", "wild_bootstrap", {}),
+    ("independent city-years", "wild_cluster_bootstrap", {}),
     ("independent city-years", "permutation", {}),
     ("city effects (sd 0.02)", "ols", {"city_sd": 0.02}),
     ("city effects (sd 0.02)", "mixed", {"city_sd": 0.02}),
+    ("city effects (sd 0.02)", "wild_cluster_bootstrap", {"city_sd": 0.02}),
 )
 
 
-def coverage_table(*, n_cities: int = 10, years_per_city: int = 4, n_reps: int = 200, noise_sd: float = 0.02,
-                   runs: Sequence[tuple[str, str, dict]] = COVERAGE_RUNS, seed: int = 0) -> pl.DataFrame:
-    """Bias, RMSE, 95 % coverage (with its Clopper–Pearson interval) and rejection rate, one row per run."""
+def coverage_table(*, n_cities: int = 10, years_per_city: int | Sequence[int] = 4, n_reps: int = 200,
+                   noise_sd: float = 0.02, runs: Sequence[tuple[str, str, dict]] = COVERAGE_RUNS, seed: int = 0,
+                   **common) -> pl.DataFrame:
+    """Bias, RMSE, 95 % coverage (with its Clopper–Pearson interval) and rejection rate, one row per run.
+
+    ``years_per_city``: one int, or one per city (the structure of a real panel); ``common``: further
+    keyword arguments of simulation_studies.coverage_study for every run (e.g. spending_log_sd).
+    """
     frames = []
     for scenario, estimator, kwargs in runs:
         study = simulation_studies.coverage_study(estimator=estimator, n_reps=n_reps, n_cities=n_cities,
-                                          years_per_city=years_per_city, noise_sd=noise_sd, seed=seed, **kwargs)
+                                                  years_per_city=years_per_city, noise_sd=noise_sd, seed=seed,
+                                                  **{**common, **kwargs})
         frames.append(study.select(pl.lit(scenario).alias("scenario"), pl.all()))
     return pl.concat(frames)
 

@@ -54,6 +54,14 @@ def _estimate_with(estimator: str, *, city_effects: bool, cov_type: str | None, 
                 interval=bootstrap_interval, level=level, seed=seed,
             )
             return fit.slope, fit.ci_low, fit.ci_high, fit.p_value
+    elif estimator == "wild_cluster_bootstrap":
+        # Weights drawn per city and CRV1 t-statistics: the interval notebook 04 recommends with repeated years.
+        def run(panel, seed):
+            fit = regression.wild_bootstrap_ci(
+                panel, city_effects=city_effects, cluster_by_city=True, n_boot=n_boot, weights=weights,
+                interval=bootstrap_interval, level=level, seed=seed,
+            )
+            return fit.slope, fit.ci_low, fit.ci_high, fit.p_value
     elif estimator == "permutation":
         def run(panel, seed):
             test = regression.permutation_test(
@@ -92,7 +100,8 @@ def coverage_study(
 
     ``estimator``: "ols" (fit_ols, HC3), "fractional_logit", "mixed",
     "wild_bootstrap" (``bootstrap_interval`` = "test-inversion" or
-    "percentile-t"; ``n_boot`` draws of ``weights``) or
+    "percentile-t"; ``n_boot`` draws of ``weights``), "wild_cluster_bootstrap"
+    (the same with weights drawn per city and CRV1 t-statistics) or
     "permutation" (no interval: coverage is null, rejection rate only).
     ``cov_type`` is passed to fit_ols / fit_fractional_logit (None = their
     defaults, HC3 and HC1).

@@ -47,7 +47,7 @@ WAN = 1e4  # the documents' 万元
 # --- the scatter ------------------------------------------------------------------------------
 
 def _city_style(city: str) -> tuple[str, str, str]:
-    """Colour, marker and display name; a city outside cities.csv (a synthetic one) is drawn in grey."""
+    """Colour, marker and display name; a city outside the place registry (a synthetic one) is drawn in grey."""
     if city in city_keys():
         return city_colour(city), city_marker(city), city
     return NEUTRAL, "o", city
@@ -111,13 +111,19 @@ def _label_points(ax, rows: pl.DataFrame, metrics, lang: str, xlim, ylim) -> Non
                                                   "shrinkA": 1, "shrinkB": 3})
 
 
+def _cited(row: dict) -> bool:
+    return row.get("source_kind") == "citation" or row.get("spending_source_kind") == "citation"
+
+
 def _draw_points(ax, rows: pl.DataFrame) -> None:
     for row in rows.iter_rows(named=True):
         colour, marker, _ = _city_style(row["city"])
         hollow = row["basis"] != "actual"
+        # A point resting on a cited figure (satisfaction or spending) has a black edge.
+        edge = "black" if _cited(row) else colour
         ax.plot(row["spending_yuan"] / WAN, row["satisfaction"], marker=marker, markersize=MARKER_SIZE,
-                markerfacecolor="white" if hollow else colour, markeredgecolor=colour,
-                markeredgewidth=1.2 if hollow else 0.6, linestyle="none", zorder=3)
+                markerfacecolor="white" if hollow else colour, markeredgecolor=edge,
+                markeredgewidth=1.2 if hollow or _cited(row) else 0.6, linestyle="none", zorder=3)
 
 
 def _fit_groups(rows: pl.DataFrame, groups) -> list[tuple[list[str], pl.DataFrame]]:
@@ -210,6 +216,9 @@ def scatter_figure(panel: pl.DataFrame, metrics: pl.DataFrame | None = None, *, 
         *([Line2D([], [], marker="o", markersize=MARKER_SIZE, markerfacecolor="white", markeredgecolor=NEUTRAL,
                   markeredgewidth=1.2, linestyle="none", label=label("reg.legend.target", lang))]
           if present - {"actual"} else []),
+        *([Line2D([], [], marker="s", markersize=MARKER_SIZE, color=NEUTRAL, markeredgecolor="black",
+                  markeredgewidth=1.2, linestyle="none", label=label("reg.legend.cited", lang))]
+          if any(_cited(r) for r in rows.iter_rows(named=True)) else []),
         *handles,
     ]
     fig.legend(handles=handles, loc="outside upper center", ncols=min(len(handles), 3), fontsize=6.5,
@@ -223,7 +232,12 @@ def _panel_note(rows: pl.DataFrame, lang: str) -> str:
     doc_keys = [f"doc.{d}" for d in sorted(set(docs.to_list()))]
     years = sorted({y for y in rows["fiscal_year"].to_list() if y is not None})
     year = None if not years else str(years[0]) if len(years) == 1 else f"{years[0]}\u2013{years[-1]}"
-    return source_note_text(doc_keys, "reg.basis.panel", year, lang=lang)
+    cites = sorted({i for ids in rows["cite_ids"].to_list() if ids for i in ids.split(";")}) \
+        if "cite_ids" in rows.columns else []
+    if not cites:
+        return source_note_text(doc_keys, "reg.basis.panel_sources", year, lang=lang)
+    return (source_note_text(doc_keys, "reg.basis.panel_sources", year, lang=lang) + " "
+            + label("reg.note.cited", lang).format(n=len(cites)))
 
 
 @register("satisfaction_vs_spending", caption_key="reg.caption.scatter", tables=["satisfaction_panel", "metrics"])
