@@ -63,3 +63,23 @@ def test_targets_and_actuals_are_labelled_as_such(tables):
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any("actual" in t and "2022" in t for t in legend)
     assert sum("target" in t for t in legend) >= 3
+
+
+NEW_NAMES = ["cost_contract_band", "cost_uncertainty", "cost_sobol"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_uncertainty_figures_render_with_captions_and_notes(tables, lang):
+    import hotlinecompare.output.figures.costs_uncertainty as module
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in NEW_NAMES:
+            assert REGISTRY[name].function.__module__ == module.__name__
+            fig = REGISTRY.build(name, tables, lang=lang)
+            png = io.BytesIO()
+            fig.savefig(png, format="png", dpi=60)
+            assert np.asarray(Image.open(png).convert("L")).std() > 10, name
+            meta = figure_meta(fig)
+            assert meta.caption == label(REGISTRY[name].caption_key, lang) and meta.source_note
+    assert not [w for w in caught if "missing from font" in str(w.message)]

@@ -29,11 +29,14 @@ from hotlinecompare.models.costmodel import (
     Assumptions,
     ModelInputs,
     annual_cost,
+    arrival_profile,
     as_arrays,
-    calls_per_hour,
+    contract_price,
     lookup,
+    peak_calls_per_hour,
     scenario_grid,
 )
+from hotlinecompare.models.staffing_plan import HOURS_PER_DAY
 
 # 国务院关于职工工作时间的规定 (1995): 8 hours a day, 40 a week, so a full-time week has 5 working days.
 WORKDAYS_PER_WEEK = 5
@@ -85,18 +88,18 @@ def _frame(rows: list[dict]) -> pl.DataFrame:
 def price_floor_productivity(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
     """What an annual price and a ≥ items-per-seat-per-day floor imply about seats and cost per item.
 
-    The price buys at most price / (outsourced price per staff-year) staff (it also pays the platform
+    The price buys at most price / (the model's contract price per agent-year) staff (it also pays the platform
     and facilities); a 坐席 is read as one agent on duty for a day (a staff member works 5 of 7 days,
     less shrinkage). Items per day = floor × seats; cost per item = price / (items per day × 365).
     """
     a, table = inputs.assumptions, inputs.assumption_table
     values = resolve_inputs(inputs, spec)
     (price, price_ids), (floor, floor_ids) = values["price"], values["floor"]
-    varied = ["outsourced_price_per_fte_year", "shrinkage"]
-    ids = price_ids + floor_ids + _assumption_ids(table, varied[0])
+    varied = ["contractor_pay_ratio", "shrinkage"]
+    ids = price_ids + floor_ids + _assumption_ids(table, "in_house_cost_per_fte_year")
 
     def implied(x: Assumptions):
-        staff = price / np.asarray(x.outsourced_price_per_fte_year)
+        staff = price / contract_price(as_arrays(x))
         seats = staff * (1 - np.asarray(x.shrinkage)) * WORKDAYS_PER_WEEK / DAYS_PER_WEEK
         items = floor * seats
         return staff, seats, items, price / (items * DAYS_PER_YEAR)
@@ -116,14 +119,14 @@ def answered_calls_staffing(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
     values = resolve_inputs(inputs, spec)
     (answered, answered_ids), (target, target_ids) = values["answered"], values["rate"]
     offered_per_year = answered / target * DAYS_PER_YEAR  # answered = offered × connection rate
-    varied = ["aht_seconds", "patience_seconds", "peak_factor", "peak_hours_per_day", "shrinkage",
-              "paid_hours_per_fte_per_week"]
+    varied = ["aht_seconds", "patience_seconds", "peak_concentration", "shrinkage", "paid_hours_per_fte_per_week"]
+    profile = arrival_profile()
     ids = answered_ids + target_ids + _assumption_ids(table, "in_house_cost_per_fte_year")
 
     def implied(x: Assumptions):
         x = replace(x, annual_requests=offered_per_year, call_share=1.0)
         cost = annual_cost(target, x, "in_house")
-        peak = calls_per_hour(as_arrays(x))[0]
+        peak = peak_calls_per_hour(as_arrays(x), profile)
         load = peak / SECONDS_PER_HOUR * np.asarray(x.aht_seconds)
         return (np.broadcast_to(offered_per_year / DAYS_PER_YEAR, np.shape(load)), load,
                 cost["agents_peak"].to_numpy(), cost["fte"].to_numpy(), cost["total_cost_yuan"].to_numpy())
@@ -143,12 +146,13 @@ def capacity_per_seat(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
     a, table = inputs.assumptions, inputs.assumption_table
     values = resolve_inputs(inputs, spec)
     (capacity, capacity_ids), (seats, seat_ids) = values["capacity"], values["seats"]
-    varied = ["aht_seconds", "patience_seconds", "peak_factor"]
+    varied = ["aht_seconds", "patience_seconds", "peak_concentration"]
+    profile = arrival_profile()
 
     def implied(x: Assumptions):
         x = replace(x, annual_requests=capacity, call_share=1.0)
-        peak = calls_per_hour(as_arrays(x))[0]
-        mean = capacity / DAYS_PER_YEAR / (np.asarray(x.hours_open_per_week) / DAYS_PER_WEEK)
+        peak = peak_calls_per_hour(as_arrays(x), profile)
+        mean = capacity / DAYS_PER_YEAR / HOURS_PER_DAY
         aht = np.asarray(x.aht_seconds)
         peak_load = peak / SECONDS_PER_HOUR * aht
         answered = queueing.erlang_a(agents=seats, arrival_rate=peak / SECONDS_PER_HOUR, aht=aht,
@@ -168,16 +172,21 @@ def capacity_per_seat(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
 
 
 def rate_shortfall(inputs: ModelInputs, spec: dict) -> pl.DataFrame:
-    """The agents and staff between an actual connection rate and the same year's target, at the assumed volume."""
+    """The agents and staff between an actual connection rate and the same year's target, at the assumed volume.
+
+    Staffed for the connection rate alone (no occupancy cap or answer-time target): the check asks what the
+    two rates imply, not what a planner would staff.
+    """
     a, table = inputs.assumptions, inputs.assumption_table
     values = resolve_inputs(inputs, spec)
     (actual, actual_ids), (target, target_ids), (in_post, post_ids) = (
         values["actual"], values["target"], values["in_post"])
-    varied = ["call_share", "aht_seconds", "patience_seconds", "peak_factor", "peak_hours_per_day", "shrinkage"]
+    varied = ["call_share", "aht_seconds", "patience_seconds", "peak_concentration", "shrinkage"]
     ids = (actual_ids + target_ids + post_ids + _assumption_ids(table, "annual_requests")
            + _assumption_ids(table, "in_house_cost_per_fte_year"))
 
     def implied(x: Assumptions):
+        x = replace(x, occupancy_cap=1.0, service_level_target=0.0)
         got, aim = annual_cost(actual, x, "in_house"), annual_cost(target, x, "in_house")
         short = [aim[c].to_numpy() - got[c].to_numpy() for c in ("agents_peak", "fte", "total_cost_yuan")]
         return (got["fte"].to_numpy(), got["fte"].to_numpy() - in_post, *short)

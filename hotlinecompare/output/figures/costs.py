@@ -113,7 +113,7 @@ def cost_queue(tables, *, lang="zh"):
     """Connection rate against agents for the default peak-hour load, with targets and the 2022 actual."""
     inputs = _inputs(tables)
     a = inputs.assumptions
-    peak = float(costmodel.calls_per_hour(costmodel.as_arrays(a))[0])
+    peak = float(costmodel.peak_calls_per_hour(costmodel.as_arrays(a), costmodel.arrival_profile()))
     rates = documented_rates(inputs.tables["service"])
     top = int(queueing.agents_needed(arrival_rate=peak / costmodel.SECONDS_PER_HOUR, aht=a.aht_seconds,
                                      patience=a.patience_seconds, connection_rate_target=0.99)) + 5
