@@ -153,6 +153,9 @@ def test_category_shares_add_up_to_100(tables):
 def test_every_scope_note_quote_is_in_its_raw_line():
     with (ROOT / "hotlinecompare" / "data" / "scope_notes.csv").open(encoding="utf-8") as f:
         for note in csv.DictReader(f):
+            if not note["city"]:   # a note on a kind of document, for any place: it rests on no one line
+                assert not (note["source_file"] or note["line"] or note["quote"]), note["note_id"]
+                continue
             lines = (ROOT / note["source_file"]).read_text(encoding="utf-8").split("\n")
             assert note["quote"] in lines[int(note["line"]) - 1], note["note_id"]
 

@@ -15,8 +15,11 @@ knowledge files are read once, from the package, unless passed in):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
+from hotlinecompare.harmonise.columns import own_values
 from hotlinecompare.harmonise.knowledge import Knowledge, load_knowledge
 from hotlinecompare.harmonise.profile import profile_table, with_note_texts
 from hotlinecompare.harmonise.scope import attach_notes, scope_notes_table
@@ -39,14 +42,16 @@ METRIC_COLUMNS = ("key", "family", "label_en", "label_zh", "unit_std", "directio
 __all__ = ["build_tables", "Knowledge", "load_knowledge"]
 
 
-def build_tables(facts: pl.DataFrame, knowledge: Knowledge | None = None) -> dict[str, pl.DataFrame]:
-    """Every harmonised table by name, in publication order."""
-    k = knowledge or load_knowledge()
+def build_tables(facts: pl.DataFrame, knowledge: Knowledge | None = None, *,
+                 raw_dir: Path | str | None = None) -> dict[str, pl.DataFrame]:
+    """Every harmonised table by name, in publication order; places from the registry beside ``raw_dir``."""
+    k = knowledge or load_knowledge(raw_dir)
     notes = k.scope_notes
     rebuilt = reconstructions(facts, k.spending_reconstructions)
-    spending = spending_table(facts, k.spending_rows, k.spending_categories, rebuilt.drop("base_fiscal_year"))
-    staffing = staffing_table(facts, k.staffing_kinds)
-    service = service_table(facts, k.vocabulary)
+    spending = spending_table(facts, k.spending_rows, k.spending_categories, rebuilt.drop("base_fiscal_year"),
+                              column_roles=k.column_roles)
+    staffing = staffing_table(facts, k.staffing_kinds, k.column_roles)
+    service = service_table(facts, k.vocabulary, column_roles=k.column_roles)
     unit_costs = unit_cost_table(k.unit_cost_recipes, spending, staffing, facts)
     profile = profile_table(spending, staffing, service, rebuilt, k.spending_categories, k.cities, notes)
     tables = {"spending": spending, "staffing": staffing, "service": service, "unit_costs": unit_costs,
@@ -55,7 +60,8 @@ def build_tables(facts: pl.DataFrame, knowledge: Knowledge | None = None) -> dic
     tables["city_profile"] = with_note_texts(tables["city_profile"], notes)
     tables["scope_notes"] = scope_notes_table(notes)
     tables["metrics"] = k.vocabulary.select(METRIC_COLUMNS)
-    mapping = indicator_mapping(indicator_names(facts), k.vocabulary, k.staffing_kinds, k.unmapped_comments)
+    mapping = indicator_mapping(indicator_names(own_values(facts, k.column_roles)), k.vocabulary, k.staffing_kinds,
+                                k.unmapped_comments)
     tables["indicator_mapping"] = mapping
     tables["unmapped_indicators"] = unmapped_indicators(mapping, k.unmapped_comments)
     tables["unclassified_spending"] = unclassified_spending(spending, k.spending_categories)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import polars as pl
 
@@ -17,6 +18,7 @@ FILES = {
     "unmapped_comments": "unmapped_comments.csv",
     "scope_notes": "scope_notes.csv",
     "unit_cost_recipes": "unit_cost_recipes.csv",
+    "column_roles": "column_roles.csv",
 }
 
 
@@ -32,6 +34,7 @@ class Knowledge:
     unmapped_comments: pl.DataFrame
     scope_notes: pl.DataFrame
     unit_cost_recipes: pl.DataFrame
+    column_roles: pl.DataFrame
     cities: pl.DataFrame
 
 
@@ -43,19 +46,20 @@ def read_data_csv(file: str) -> pl.DataFrame:
     return frame.with_columns(pl.all().fill_null(""))
 
 
-def cities_frame() -> pl.DataFrame:
-    """The project's place registry (data/raw/places.csv, else the package seed) as a string frame."""
+def cities_frame(raw_dir: Path | str | None = None) -> pl.DataFrame:
+    """The place registry beside ``raw_dir`` (default: the project's data/raw/places.csv, else the package
+    seed) as a string frame."""
     from hotlinecompare.extract.places import load_registry
 
     rows = [{"city_key": c.key, "name_zh": c.name_zh, "name_en": c.name_en, "pinyin": c.pinyin,
              "admin_level": c.admin_level, "colour_hex": c.colour_hex, "hatch": c.hatch, "marker": c.marker}
-            for c in load_registry()]
+            for c in load_registry(raw_dir)]
     return pl.DataFrame(rows, orient="row")
 
 
-def load_knowledge() -> Knowledge:
-    """The knowledge files (read once) and the place registry (read when it changed)."""
-    return Knowledge(**_files(), cities=cities_frame())
+def load_knowledge(raw_dir: Path | str | None = None) -> Knowledge:
+    """The knowledge files (read once) and the place registry of ``raw_dir`` (read when it changed)."""
+    return Knowledge(**_files(), cities=cities_frame(raw_dir))
 
 
 @lru_cache(maxsize=1)

@@ -63,7 +63,9 @@ def _spending_part(rows: pl.DataFrame, categories: list[str]) -> dict:
     ]
     out["total_spending_yuan"], out["total_scope"] = next(((v, s) for v, s in candidates if v is not None),
                                                           (None, None))
-    projects = rows.filter((pl.col("level") == "subtotal") & (pl.col("scope").str.starts_with("project expenditure")))
+    # 项目支出 is a subtotal where the projects are itemised, an item of its own where it is one amount.
+    projects = rows.filter(pl.col("level").is_in(["subtotal", "item"])
+                           & pl.col("scope").str.starts_with("project expenditure"))
     out["project_spending_yuan"] = round(float(projects["amount_yuan"].sum()), 2) if projects.height else table_projects
     out["itemised_yuan"] = items
     if items:

@@ -1,6 +1,7 @@
 """Scope notes (``data/scope_notes.csv``): what a city's numbers cover, attached to every row they qualify.
 
-A note applies to a row when the city matches, the note's fiscal year is empty
+A note applies to a row when the city matches (a note with no city applies to every
+place: a caveat of a kind of document, not of one place), the note's fiscal year is empty
 or equal to the row's, the row's table is listed in ``tables`` (empty = every
 table) and the regex ``match`` (empty = every row) is found in the row's label
 text (item, section, kind, metric or measure, whitespace removed).
@@ -20,7 +21,7 @@ def scope_notes_table(notes: pl.DataFrame) -> pl.DataFrame:
     """The notes as a clean table, typed, in file order (the order the notes are read in)."""
     return (notes.select(NOTE_COLUMNS)
             .with_columns(pl.col("fiscal_year").replace("", None).cast(pl.Int64),
-                          pl.col("line").cast(pl.Int64)))
+                          pl.col("line").replace("", None).cast(pl.Int64)))
 
 
 def attach_notes(frame: pl.DataFrame, notes: pl.DataFrame, table: str, label_columns: list[str]) -> pl.DataFrame:
@@ -34,7 +35,7 @@ def attach_notes(frame: pl.DataFrame, notes: pl.DataFrame, table: str, label_col
         tables = [t for t in n["tables"].split(";") if t]
         if tables and table not in tables:
             continue
-        cond = pl.col("city") == n["city"]
+        cond = pl.col("city") == n["city"] if n["city"] else pl.lit(True)
         if n["fiscal_year"]:
             cond = cond & (pl.col("fiscal_year") == int(n["fiscal_year"]))
         if n["match"]:

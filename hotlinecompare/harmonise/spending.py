@@ -10,6 +10,12 @@ never double count:
 - ``project_total``, ``subtotal``, ``department_total``: totals as published.
 - ``cross_classification``: the same money classified another way (贵阳's
   functional classes); never add it to items.
+- ``balance_total``: 收入总计 = 支出总计 of a budget or final account, the year's
+  money plus carry-over from and to other years; never add it to anything.
+
+A rule may also require the fact's basis and the column it was read from (``note``,
+``column 全年执行数``), and may keep one fact per document (``one_per_section=document``):
+an amount stated in the prose and again in a table is one amount.
 
 Categories come from ``data/spending_categories.csv``: the regex ``pattern`` is
 tried on the item name (whitespace removed) in file order and the first match
@@ -21,9 +27,10 @@ from __future__ import annotations
 import polars as pl
 
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.harmonise.columns import own_values
 from hotlinecompare.harmonise.vocabulary import first_match, squashed
 
-LEVELS = ("item", "project_total", "subtotal", "department_total", "cross_classification")
+LEVELS = ("item", "project_total", "subtotal", "department_total", "cross_classification", "balance_total")
 # A project total and the sum of its items are "equal" within this many yuan (documents round to 0.01 万元).
 TOLERANCE_YUAN = 100.0
 # Amounts are rounded to the fen: removes float noise of 万元 × 10000 (6205700.000000001).
@@ -38,13 +45,18 @@ def _rule_expr(rules: pl.DataFrame) -> pl.Expr:
     item, section = squashed(pl.col("item")), squashed(pl.col("section"))
     out = pl.lit(None, dtype=pl.Int64)
     for i, r in reversed(list(enumerate(rules.rows(named=True)))):
-        cond = ((pl.col("table") == r["table"]) & pl.col("measure").str.contains(f"^(?:{r['measure']})$")
+        cond = (pl.col("table").str.contains(f"^(?:{r['table']})$")
+                & pl.col("measure").str.contains(f"^(?:{r['measure']})$")
                 & pl.col("unit_std").str.contains(f"^(?:{r['unit_std']})$") & item.str.contains(r["item"])
                 & pl.col("value_std").is_not_null())
         if r["period"]:
             cond = cond & pl.col("period").str.contains(f"^(?:{r['period']})$")
         if r["section"]:
             cond = cond & section.str.contains(r["section"])
+        if r.get("basis"):
+            cond = cond & pl.col("basis").str.contains(f"^(?:{r['basis']})$")
+        if r.get("note"):
+            cond = cond & pl.col("note").fill_null("").str.contains(r["note"])
         out = pl.when(cond).then(pl.lit(i)).otherwise(out)
     return out
 
@@ -60,7 +72,12 @@ def select_spending(facts: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
     # Where a rule says so, keep only the first rule's fact per project (资金总额 before 小计).
     once = pl.col("one_per_section") == "yes"
     first = pl.col("rule") == pl.col("rule").min().over("doc_id", "section", "fiscal_year", "basis", "measure", "one_per_section")
-    return (matched.filter(~once | first)
+    # ``document``: one fact per document, year, basis, measure, level and scope (prose and table state it twice).
+    per_doc = pl.col("one_per_section") == "document"
+    doc_key = ("doc_id", "fiscal_year", "basis", "measure", "level", "scope", "one_per_section")
+    matched = (matched.with_row_index("_order").sort("rule", "line", "char_start", "fact_id")
+               .with_columns((pl.int_range(pl.len()).over(doc_key) == 0).alias("_first_in_doc")).sort("_order"))
+    return (matched.filter((~once | first) & (~per_doc | pl.col("_first_in_doc")))
             .select("city", "fiscal_year", "basis", "measure", "level", "scope", "section",
                     pl.col("item").alias("item"), pl.col("value_std").round(YUAN_DECIMALS).alias("amount_yuan"), "doc_id",
                     pl.col("fact_id").alias("fact_ids")))
@@ -127,7 +144,7 @@ def classify(rows: pl.DataFrame, categories: pl.DataFrame) -> pl.DataFrame:
     """Add ``category``: items by their name, totals by their project (section), department totals none."""
     by_item = first_match(squashed(pl.col("item")), categories, "pattern", "category")
     by_section = first_match(squashed(pl.col("section")), categories, "pattern", "category")
-    category = (pl.when(pl.col("level").is_in(["department_total", "subtotal", "cross_classification"]))
+    category = (pl.when(pl.col("level").is_in(["department_total", "subtotal", "cross_classification", "balance_total"]))
                 .then(pl.lit(""))
                 .when(pl.col("level") == "project_total").then(by_section.fill_null(by_item).fill_null("other"))
                 .when(pl.col("scope") == REMAINDER_SCOPE).then(by_section.fill_null("other"))
@@ -136,8 +153,10 @@ def classify(rows: pl.DataFrame, categories: pl.DataFrame) -> pl.DataFrame:
 
 
 def spending_table(facts: pl.DataFrame, rules: pl.DataFrame, categories: pl.DataFrame,
-                   derived: pl.DataFrame | None = None) -> pl.DataFrame:
+                   derived: pl.DataFrame | None = None, column_roles: pl.DataFrame | None = None) -> pl.DataFrame:
     """The spending table: selected money facts, remainders, ``derived`` rows (reconstructions), classified."""
+    if column_roles is not None:
+        facts = own_values(facts, column_roles)
     rows = select_spending(facts, rules)
     parts = [rows, remainders(rows)]
     if derived is not None and derived.height:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from hotlinecompare.harmonise.columns import own_values
 from hotlinecompare.harmonise.vocabulary import squashed
 
 # Measures that are not a count of their own (a deviation or a change is not staff).
@@ -30,8 +31,11 @@ def _rule_index(rules: pl.DataFrame) -> pl.Expr:
     return out
 
 
-def staffing_table(facts: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
+def staffing_table(facts: pl.DataFrame, rules: pl.DataFrame, column_roles: pl.DataFrame | None = None
+                   ) -> pl.DataFrame:
     """Every staff, seat and post count the rules recognise, with kind, hotline and basis."""
+    if column_roles is not None:
+        facts = own_values(facts, column_roles)
     indexed = rules.with_row_index("rule").with_columns(pl.col("rule").cast(pl.Int64))
     counts = facts.filter(pl.col("value").is_not_null() & ~pl.col("measure").is_in(NOT_COUNTS))
     matched = (counts.with_columns(_rule_index(rules).alias("rule"))

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from hotlinecompare.harmonise.columns import GENRE_TABLES
+
 # Fact tables whose rows are performance indicators (target or outcome values).
 INDICATOR_TABLES = ("indicators", "self_evaluation", "project_targets")
 # Measures that are an indicator's value; deviations and changes are left out.
 INDICATOR_MEASURES = ("indicator_value", "target_value", "actual_value")
+# Measures of the genre reader's facts that are an indicator's value (money is spending's, not an indicator).
+GENRE_INDICATOR_MEASURES = ("rate", "count", "amount", "score")
 
 
 def squashed(expr: pl.Expr) -> pl.Expr:
@@ -26,7 +30,11 @@ def indicator_name() -> pl.Expr:
 
 
 def is_indicator() -> pl.Expr:
-    return pl.col("table").is_in(INDICATOR_TABLES) & pl.col("measure").is_in(INDICATOR_MEASURES)
+    """Rows of indicator tables, and genre facts that state a quantity other than money."""
+    seed = pl.col("table").is_in(INDICATOR_TABLES) & pl.col("measure").is_in(INDICATOR_MEASURES)
+    genre = (pl.col("table").is_in(GENRE_TABLES) & pl.col("measure").is_in(GENRE_INDICATOR_MEASURES)
+             & (pl.col("unit_std") != "yuan"))
+    return seed | genre
 
 
 def first_match(text: pl.Expr, rules: pl.DataFrame, pattern: str, value: str) -> pl.Expr:
