@@ -15,6 +15,7 @@ Each size is built --repeat times (default 3) from the same corpus; the median r
 figure the targets are judged on (other work on a shared machine only ever slows a run).
 
 Run: .venv/bin/python benchmarks/bench_corpus.py [--sizes 1000 10000] [--jobs 2] [--seed 0] [--repeat 3]
+     [--mix genre|seeds]
 """
 
 from __future__ import annotations
@@ -95,9 +96,12 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=3, help="builds per corpus size (the median counts)")
+    ap.add_argument("--mix", choices=("genre", "seeds"), default="genre",
+                    help="templates: the seeds and the genre's templates (final accounts, operations reports, "
+                         "other budget and self-evaluation layouts), or the seeds only (the mix before issue 13)")
     args = ap.parse_args()
 
-    templates = load_templates(ROOT / "data" / "raw")
+    templates = load_templates(ROOT / "data" / "raw", genre=args.mix == "genre")
     print(f"machine: {os.cpu_count()} cores; build --jobs {args.jobs}; synthetic seed {args.seed}; "
           f"templates: {', '.join(t.row['doc_id'] for t in templates)}")
     print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the "

@@ -224,3 +224,15 @@ def test_synthetic_manifest_has_the_corpus_columns_and_shifted_years(tmp_path, t
         template = next(t for t in templates if t.row["file"] == r["source_seed"])
         shift = int(r["notes"].split("years ")[1].split(",")[0])
         assert int(r["fiscal_year"]) == int(template.row["fiscal_year"]) + shift
+
+
+def test_the_genre_mix_covers_the_new_families_and_parses_completely(tmp_path):
+    templates = load_templates(RAW, genre=True)
+    rows = generate_corpus(RAW, tmp_path, 40, seed=0, templates=templates)
+    kinds = {r["parser"] for r in rows}
+    assert {"final_accounts", "operations_report"} <= kinds
+    genre_files = {t.row["file"] for t in templates if t.row["source_seed"].startswith("tests/fixtures/genre/")}
+    assert {r["parser"] for r in rows if r["source_seed"] in genre_files} >= {"budget_disclosure", "self_evaluation"}
+    build = build_facts(load_corpus(tmp_path))   # verifies every sha256 of the manifest
+    assert build.accounting["unrecognised"].sum() == 0
+    assert (build.accounting["facts"] > 0).all()

@@ -1,6 +1,9 @@
 """Synthetic corpora in the seeds' shapes, for scale tests and benchmarks — never for analysis.
 
-Each synthetic document is a real seed document (its *template*) with its
+Each synthetic document is a real seed document or, with ``genre=True``, one of the genre's
+templates (``data/synthetic_genre``: final accounts, operations reports and budget and
+self-evaluation layouts that are not the seeds', written in the shapes of the development
+set ``tests/fixtures/genre``) — its *template* — with its
 values varied consistently, so that it parses like the seed and its
 reconciliation checks pass or fail like the seed's:
 
@@ -24,6 +27,7 @@ import random
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 from hotlinecompare.extract.document import Document
@@ -153,12 +157,19 @@ def _shifted(number: str, shift: int) -> str:
 
 
 # -- a corpus ------------------------------------------------------------------
-def load_templates(seed_raw: Path, kinds: set[str] | None = None) -> list[Template]:
-    """Templates from every seed of ``seed_raw`` (hash-verified) whose parser is available."""
+def genre_templates_dir() -> Path:
+    """The genre's template documents and their manifest (inside the package)."""
+    return Path(str(resources.files("hotlinecompare").joinpath("data/synthetic_genre")))
+
+
+def load_templates(seed_raw: Path, kinds: set[str] | None = None, *, genre: bool = False) -> list[Template]:
+    """Templates from every seed of ``seed_raw`` (hash-verified) whose parser is available, and with
+    ``genre`` the genre's templates of the families the seeds lack (``data/synthetic_genre``)."""
     from hotlinecompare.extract.kinds import parser_for
 
     out = []
-    for doc in load_corpus(Path(seed_raw)):
+    docs = load_corpus(Path(seed_raw)) + (load_corpus(genre_templates_dir()) if genre else [])
+    for doc in docs:
         if kinds is not None and doc.kind not in kinds:
             continue
         try:

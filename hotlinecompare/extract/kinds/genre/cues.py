@@ -36,6 +36,13 @@ class Cues:
     threshold_before: tuple[str, ...]
     not_basis: tuple[str, ...]
     basis_header: tuple[str, ...]
+    text_column: tuple[str, ...]
+    implied_unit: dict[str, str]    # a column or row name → the unit of its bare numbers
+    implied_unit_not: tuple[str, ...]
+    comparison: tuple[str, ...]     # 较, 比: the words that open a change's base
+    basis_after: tuple[tuple[str, str], ...]   # (word, basis) right after a number: 97%目标
+    part_of: tuple[str, ...]        # 其中: what follows is part of the number before
+    bracket_basis: tuple[tuple[str, str], ...]   # (unit, basis) of a number in brackets after a name
 
 
 def _read(name: str) -> list[dict]:
@@ -58,7 +65,10 @@ def cues() -> Cues:
                 dict(sorted(change.items(), key=lambda kv: -len(kv[0]))), words("change_distributed"),
                 words("share"), words("rate"), tuple(mapping("basis").items()), words("previous_year"),
                 words("target_section"), words("skip_column"), words("score_column"),
-                words("threshold_before"), words("not_basis"), words("basis_header"))
+                words("threshold_before"), words("not_basis"), words("basis_header"), words("text_column"),
+                mapping("implied_unit"), words("implied_unit_not"), words("comparison"),
+                tuple(mapping("basis_after").items()), words("part_of"),
+                tuple(mapping("bracket_basis").items()))
 
 
 @cache
@@ -84,7 +94,7 @@ def quantity_pattern() -> re.Pattern[str]:
     c = cues()
     before = _alternatives(list(c.operator_before) + list(c.change))
     return re.compile(
-        rf"(?P<pre>(?:{before})(?:了|为|到|至)?)?\s?(?P<op>{SYMBOL})?\s?(?P<num>{NUMBER})\s?"
+        rf"(?P<pre>(?:{before})(?:了|为|到|至|占)?)?\s?(?P<op>{SYMBOL})?\s?(?P<num>{NUMBER})\s?"
         rf"(?P<between>{_alternatives(c.operator_between)})?\s?(?P<unit>{_alternatives(all_units())})"
         rf"(?P<post>{_alternatives(c.operator_after)})?")
 

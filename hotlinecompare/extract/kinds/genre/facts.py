@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hotlinecompare.extract.extraction import BASES, Extraction
 from hotlinecompare.extract.kinds.genre.meaning import Context, basis_of, clause_of, measure_of, operator_of, year_of
 from hotlinecompare.extract.kinds.genre.quantities import Quantity
@@ -15,6 +17,7 @@ class GenreExtraction(Extraction):
                  offset: int = 0, unit: str = "", unit_from: str = "") -> dict:
         written = q.unit
         q = q if q.unit or not unit else _with_unit(q, unit)
+        ctx = self._after_previous(line, q, ctx, offset)
         measure = measure_of(q, ctx)
         basis = basis_of(q, ctx, measure)
         unit_in_force = q.unit
@@ -27,6 +30,15 @@ class GenreExtraction(Extraction):
                          f"column {ctx.column}" if ctx.column else "",
                          operator_of(q, basis), q.value, unit_in_force,
                          "cell" if written else unit_from, value_std, unit_std, "")
+
+
+    def _after_previous(self, line: int, q: Quantity, ctx: Context, offset: int) -> Context:
+        """``ctx`` knowing the quantity read before this one on the same line (its end and basis)."""
+        prev = self.facts[-1] if self.facts and self.facts[-1]["line"] == line else None
+        if prev is None:
+            return ctx
+        end = prev["char_start"] + len(prev["quote"]) - offset
+        return replace(ctx, prev_end=end, prev_basis=prev["basis"]) if 0 <= end <= q.start else ctx
 
 
 def _with_unit(q: Quantity, unit: str) -> Quantity:

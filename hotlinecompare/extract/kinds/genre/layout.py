@@ -16,9 +16,18 @@ from hotlinecompare.extract.numbers import normalise
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SPACES = re.compile(r"[ \u3000]{2,}|\t")
 HEADING = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+HEADING_LEVELS = (re.compile(r"^\s*第[一二三四五六七八九十]+部分"), re.compile(r"^\s*[一二三四五六七八九十]+、"),
+                  re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]"))
 UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|亿元|件|人|个|通)")
-UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元|亿元|件|通|人|个|秒|分钟|万件|万通|人次|件次|%|席|分)\s*[）)]")
+UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元|亿元|件|通|人|个|秒|分钟|万件|万通|人次|件次|%|席|分|辆|台|名|次|条|项|户)\s*[）)]")
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+SUM_CELL = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s?\+\s?\d+(?:\.\d+)?)+\s*$")
 PROSE_MARKS = re.compile(r"[，。；：！？,;]")
+
+
+def heading_level(text: str) -> int:
+    """0 for 第一部分, 1 for 一、, 2 for （一）."""
+    return next((i for i, p in enumerate(HEADING_LEVELS) if p.match(text)), len(HEADING_LEVELS))
 
 
 def is_rule(text: str) -> bool:
@@ -29,7 +38,8 @@ def is_rule(text: str) -> bool:
 @lru_cache(maxsize=16384)
 def cells(text: str) -> tuple[tuple[int, int], ...]:
     """Cell spans of a row: pipes (empty cells kept), else tabs or runs of two or more spaces."""
-    if text.lstrip().startswith("|") or text.count("|") >= 2:
+    # a pipe row, or one cell of it per line (``20 |``: a markdown table split one cell per line)
+    if text.lstrip().startswith("|") or text.count("|") >= 2 or text.rstrip().endswith("|"):
         spans, pos = [], 0
         parts = text.split("|")
         for i, part in enumerate(parts):
@@ -60,6 +70,23 @@ def cells(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def is_empty_row(text: str) -> bool:
+    """A row of empty pipe cells (``||||``) or a lone ``|``: a separator, read as a blank line."""
+    return "|" in text and not text.strip(" |\t\u3000")
+
+
+def cell_text(text: str) -> str:
+    """A line's text without the pipe that ends a cell (``受理群众诉求量 |``)."""
+    return text.strip().strip("|").strip()
+
+
+def spaced_word(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``合    计``: one word whose characters a PDF spread with spaces; "" if the line is not one."""
+    if len(spans) < 2 or any(e - s != 1 for s, e in spans) or any(ch.isdigit() for ch in text):
+        return ""
+    return "".join(text[s:e] for s, e in spans)
+
+
 def is_number_cell(text: str) -> bool:
     return bool(cell_pattern().match(normalise(text)))
 
@@ -67,8 +94,16 @@ def is_number_cell(text: str) -> bool:
 def is_value_line(text: str) -> bool:
     """Every cell of the line is a number (``41236``, ``97.35%``, ``3,892,000.00    2,930,000.00``)."""
     spans = cells(text)
-    return bool(spans) and all(is_number_cell(text[s:e]) for s, e in spans if e > s) \
+    return bool(spans) and all(is_number_cell(text[s:e]) or sum_cell(text[s:e]) for s, e in spans if e > s) \
         and any(e > s for s, e in spans)
+
+
+def sum_cell(text: str) -> tuple[tuple[int, int], ...]:
+    """``96+118``: a cell stating its parts; the (start, end) of each part, else ()."""
+    m = SUM_CELL.match(normalise(text))
+    if not m:
+        return ()
+    return tuple(n.span() for n in NUMBER_RE.finditer(text))
 
 
 def unit_in(label: str) -> str:

@@ -14,6 +14,8 @@ from hotlinecompare.extract.accounting import explained_spans
 from hotlinecompare.extract.kinds.genre.cues import cues, quantity_pattern
 from hotlinecompare.extract.numbers import all_units, normalise
 
+# After ×, a price is a factor of a cost formula (座席15个×12.4万元/席/年) and still a quantity.
+PRICE_KINDS = ("money", "money_rate")
 OPERATOR_SYMBOLS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", ">": ">", "<": "<"}
 
 
@@ -49,11 +51,12 @@ def _find(text: str) -> tuple[Quantity, ...]:
     for m in quantity_pattern().finditer(norm):
         n0, n1 = m.span("num")
         before = norm[n0 - 1] if n0 > 0 else " "
-        if before.isdigit() or before.isascii() and before.isalpha() or before in ".×xX*":
-            continue   # the tail of a longer number, a name (IE9, 5G) or a product (7×24)
+        unit = m.group("unit")
+        if before.isdigit() or before.isascii() and before.isalpha() or before in ".×xX*" \
+                and not (before in "×*" and all_units()[unit].kind in PRICE_KINDS):
+            continue   # the tail of a longer number, a name (IE9, 5G) or a product (7×24; not ×12.4万元/席/年)
         if any(s <= n0 and n1 <= e for s, e in furniture):
             continue
-        unit = m.group("unit")
         after = norm[m.end("unit"):m.end("unit") + 1]
         if after and after in all_units()[unit].not_before:
             continue
@@ -70,6 +73,8 @@ def _find(text: str) -> tuple[Quantity, ...]:
             op = c.operator_between[m.group("between")]
         if m.group("post"):
             op = c.operator_after[m.group("post")]
+            if word in c.operator_before:
+                word = ""   # 达到52%以上: the 以上 is the operator, 达到 only says "reached"
         direction = c.change.get(word, 0)
         value = to_float(m.group("num"))
         start = m.start("pre") if pre else (m.start("op") if m.group("op") else n0)

@@ -9,7 +9,7 @@ table's unit note (单位：万元). What is not a quantity is left to ``data/to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hotlinecompare.extract.document import Document
 from hotlinecompare.extract.kinds.genre.cues import cell_pattern, cues
@@ -17,15 +17,24 @@ from hotlinecompare.extract.kinds.genre.facts import GenreExtraction
 from hotlinecompare.extract.kinds.genre.layout import (
     HEADING,
     UNIT_NOTE,
+    cell_text,
     cells,
+    heading_level,
+    is_empty_row,
+    is_label,
     is_number_cell,
     is_rule,
     is_value_line,
+    spaced_word,
+    sum_cell,
     unit_in,
 )
+from hotlinecompare.extract.kinds.genre.lines import covers, implied_unit, label_and_number, next_line
 from hotlinecompare.extract.kinds.genre.meaning import YEAR, Context
 from hotlinecompare.extract.kinds.genre.quantities import OPERATOR_SYMBOLS, Quantity, find, to_float
 from hotlinecompare.extract.numbers import all_units, normalise
+
+SENTENCE_END = "。；;！!？?：:"
 
 
 @dataclass
@@ -34,6 +43,7 @@ class State:
 
     section: str = ""
     plan_section: bool = False
+    plan_level: int = 0
     section_year: int | None = None
     unit_note: str = ""
     header: list[str] = field(default_factory=list)
@@ -41,10 +51,11 @@ class State:
     block_header: list[str] = field(default_factory=list)
     column: int = 0                                      # values read since the last label
     current_label: str = ""
-    bare_scores: int = 0
+    score_slots: dict[int, str] = field(default_factory=dict)   # row position → 分值 / 得分
     basis_header: str = ""                               # a part of the table headed 预算数 / 决算数
     columns: list[str] = field(default_factory=list)     # the value columns of a one-cell-per-line table
     block_unit: str = ""                                 # a unit its header states (项目资金（万元）)
+    label_unit: str = ""                                 # a label line's unit for ``label：value`` lines
 
 
 def read(doc: Document, kind: str) -> GenreExtraction:
@@ -53,44 +64,58 @@ def read(doc: Document, kind: str) -> GenreExtraction:
     st = State()
     lines = doc.lines
     for n, text in enumerate(lines, start=1):
-        if not text.strip() or is_rule(text):
+        if not text.strip() or is_rule(text) or is_empty_row(text):
             continue
         note = UNIT_NOTE.search(normalise(text))
         if note:
             st.unit_note = note.group(1)
-        if HEADING.match(text) or len(text.strip()) > 30 and not cells(text)[1:]:
-            if HEADING.match(text):
+        if _label_value(ex, n, text, kind, doc, st):
+            continue
+        # 一、一般公共预算拨款 then 745.20: a row label of a one-cell-per-line table, not a heading
+        heading = HEADING.match(text) and not (is_label(cell_text(text)) and is_value_line(next_line(lines, n)))
+        if heading or len(text.strip()) > 30 and not cells(text)[1:]:
+            if heading:
                 _enter_section(st, text)
             _end_block(st)
+            if heading:
+                st.block_unit = unit_in(text)   # 三、工单量居前五位的镇街（件）: the list's unit
             _prose(ex, n, text, 0, kind, doc, st)
             continue
         spans = cells(text)
-        if len(spans) >= 2 and not is_value_line(text):
-            st.labels, st.block_header, st.column, st.columns = [], [], 0, []
+        word = spaced_word(text, spans)
+        if len(spans) >= 2 and not word and not is_value_line(text):
+            st.labels, st.block_header, st.column, st.columns, st.label_unit = [], [], 0, [], ""
             _table_row(ex, n, text, spans, kind, doc, st)
         elif is_value_line(text):
+            st.label_unit = ""
             _value_line(ex, n, text, spans, kind, doc, st, lines)
         else:
             if st.column:   # a label after values starts the next row of a one-cell-per-line table
                 st.labels, st.column = [], 0
-            st.labels.append(text.strip())
-            if text.strip() in cues().basis_header:
-                st.basis_header = text.strip()
+            label = word or cell_text(text)
+            st.labels.append(label)
+            if label in cues().basis_header:
+                st.basis_header = label
+            st.label_unit = unit_in(label) or st.label_unit
             st.header = []
             _prose(ex, n, text, 0, kind, doc, st)
     return ex
 
 
 def _enter_section(st: State, text: str) -> None:
+    """A heading starts a section; a sub-heading ((一) under 三、工作计划) stays in its parent's plan."""
+    level = heading_level(text)
     st.section = text.strip()[:40]
-    st.plan_section = any(w in text for w in cues().target_section)
+    if not (st.plan_section and level > st.plan_level):
+        st.plan_section = any(w in text for w in cues().target_section)
+        st.plan_level = level
     years = YEAR.findall(text)
     st.section_year = int(years[-1]) if years else None
 
 
 def _end_block(st: State) -> None:
     st.labels, st.block_header, st.column, st.header, st.columns, st.block_unit = [], [], 0, [], [], ""
-    st.basis_header = ""
+    st.basis_header = st.label_unit = ""
 
 
 def _ctx(kind: str, doc: Document, st: State, text: str, column: str = "", label: str = "") -> Context:
@@ -98,8 +123,20 @@ def _ctx(kind: str, doc: Document, st: State, text: str, column: str = "", label
 
 
 def _prose(ex: GenreExtraction, n: int, text: str, offset: int, kind: str, doc: Document, st: State) -> None:
-    for q in find(text):
-        ex.quantity(n, q, _ctx(kind, doc, st, text), table="text", section=st.section)
+    found = find(text)
+    if not found:
+        return
+    ctx = replace(_ctx(kind, doc, st, text), lead=_lead(doc.lines, n))
+    for q in found:
+        ex.quantity(n, q, ctx, table="text", section=st.section)
+
+
+def _lead(lines: tuple[str, ...], n: int) -> str:
+    """The line before line ``n`` when line ``n`` continues its sentence (a PDF's wrapped line), else ""."""
+    before = lines[n - 2].rstrip() if n >= 2 else ""
+    if not before or before[-1] in SENTENCE_END or cells(before)[1:] or is_label(before):
+        return ""
+    return before
 
 
 def _merge(labels: list[str]) -> list[str]:
@@ -124,6 +161,8 @@ def _cell_quantity(text: str, s: int, e: int) -> Quantity | None:
 
 
 def _unit_for(q: Quantity, column: str, label: str, st: State, following: str = "") -> tuple[str, str]:
+    """A bare cell's unit: its header, its label, a score column, the next line, the list's unit,
+    the document's unit note (unless the name implies a unit of another kind), the unit the name implies."""
     if q.unit:
         return q.unit, "cell"
     for where, unit in (("header", unit_in(column)), ("header", unit_in(label))):
@@ -135,13 +174,38 @@ def _unit_for(q: Quantity, column: str, label: str, st: State, following: str = 
     for u in sorted(all_units(), key=len, reverse=True):
         if head.startswith(u) and (len(head) == len(u) or not head[len(u)].isalnum() or head[len(u)] in "，其"):
             return u, "parser"
-    return (st.unit_note, "document") if st.unit_note else ("", "")
+    if st.block_unit:
+        return st.block_unit, "header"
+    # a column's name overrides a unit note of another kind (派转量 under 单位：万元); a row's name does not
+    implied = implied_unit(column)
+    if st.unit_note and covers(st.unit_note, implied):
+        return st.unit_note, "document"
+    implied = implied or implied_unit(label)
+    return (implied, "parser") if implied else ("", "")
+
+
+def _label_value(ex, n, text, kind, doc, st: State) -> bool:
+    """``资金总额：356``: a bare number after its label and a colon, in the unit its list or label states."""
+    found = label_and_number(text)
+    if found is None:
+        return False
+    label, s, e = found
+    q = _cell_quantity(text, s, e)
+    if q is None:
+        return False
+    unit = unit_in(label) or st.label_unit or implied_unit(label) or st.unit_note
+    if unit:
+        ex.quantity(n, q, _ctx(kind, doc, st, text, "", label), table="cells", section=st.section,
+                    unit=unit, unit_from="header")
+        return True
+    return False
 
 
 def _table_row(ex, n, text, spans, kind, doc, st: State) -> None:
     texts = [text[s:e] for s, e in spans]
     numeric = [bool(t) and is_number_cell(t) for t in texts]
-    if not any(numeric) and all(not any(ch.isdigit() for ch in t) for t in texts):
+    # a header row has no number but may name years (2022年实际执行数)
+    if not any(numeric) and all(not any(ch.isdigit() for ch in YEAR.sub("", t)) for t in texts):
         st.header = [a + b for a, b in zip(st.header, texts)] if st.header and len(st.header) == len(texts) \
                 and any(t[:1] in "（(" for t in texts) else texts
         return
@@ -156,7 +220,11 @@ def _table_row(ex, n, text, spans, kind, doc, st: State) -> None:
                     ex.quantity(n, q, _ctx(kind, doc, st, t, column, ""), table="cells", section=st.section,
                                 offset=s)
             continue
-        if any(w in column or w == label for w in skip) or (not column and i == 0 and not label):
+        if any(w in column or w == label for w in skip):
+            ex.skip(n, "row_number", f"a cell of the {column or label} column: a row or column number",
+                    start=s, end=e)
+            continue
+        if not column and i == 0 and not label:
             continue
         q = _cell_quantity(text, s, e)
         unit, unit_from = _unit_for(q, column, label, st)
@@ -171,46 +239,80 @@ def _value_line(ex, n, text, spans, kind, doc, st: State, lines) -> None:
         labels = _merge(st.labels)
         if labels and not st.block_header and len(labels) >= 3:
             st.block_header, labels = labels[:-1], labels[-1:]
-            width = _values_ahead(lines, n)
-            st.columns = st.block_header[-width:] if 1 < width < len(st.block_header) else []
-            st.block_unit = next((u for u in map(unit_in, st.block_header) if u), "")
+            st.columns = _columns(st.block_header, _values_ahead(lines, n))
+            st.block_unit = next((u for u in map(unit_in, st.block_header) if u), st.block_unit)
         st.current_label = labels[-1] if labels else ""
-        st.bare_scores = 0
+        st.score_slots = _score_slots(_row_cells(lines, n))
     label = st.current_label
     columns = st.columns
     following = lines[n] if n < len(lines) else ""
     scored = any(w in h for h in st.block_header for w in cues().score_column)
     row_numbers = any(w in h for h in st.block_header for w in cues().skip_column)
     for s, e in spans:
-        q = _cell_quantity(text, s, e)
         column = columns[st.column] if st.column < len(columns) else st.basis_header
         st.column += 1
-        if q is None or any(w in column or w == label for w in cues().skip_column):
+        parts = sum_cell(text[s:e])
+        quantities = [_cell_quantity(text, s + a, s + b) for a, b in parts] if parts else [_cell_quantity(text, s, e)]
+        if quantities[0] is None:
             continue
+        if any(w in column or w == label for w in cues().skip_column):
+            ex.skip(n, "row_number", f"a cell of the {column or label} column: a row or column number",
+                    start=s, end=e)
+            continue
+        q = quantities[0]
         if st.column == 1 and row_numbers and q.value.is_integer() and "." not in text[s:e] \
                 and _values_ahead(lines, n) >= 2:
-            continue   # the 行次 cell of a row: a row number, not a quantity
+            ex.skip(n, "row_number", "the 行次 cell of a row: a row number, not a quantity", start=s, end=e)
+            continue
         unit, unit_from = _unit_for(q, column, label, st, following if len(spans) == 1 else "")
-        if not q.unit and not column and scored and q.value <= 100 and st.column > 1:
-            # a score table's rows end in 分值 then 得分 (weight, then the score received)
-            column = ("分值", "得分")[min(st.bare_scores, 1)]
-            st.bare_scores += 1
-            unit, unit_from = "分", "header"
-        elif not unit and st.block_unit:
-            unit, unit_from = st.block_unit, "header"
+        if not q.unit and not column and scored and st.column in st.score_slots:
+            column, unit, unit_from = st.score_slots[st.column], "分", "header"
         if not unit or not (label or unit_from == "parser"):
             continue
-        ex.quantity(n, q, _ctx(kind, doc, st, text, column, label), table="cells", section=st.section,
-                    unit=unit, unit_from=unit_from)
+        for q in quantities:   # 96+118: each part in the column's unit
+            ex.quantity(n, q, _ctx(kind, doc, st, text, column, label), table="cells", section=st.section,
+                        unit=unit, unit_from=unit_from)
+
+
+def _columns(header: list[str], width: int) -> list[str]:
+    """The value columns of a one-cell-per-line table: the header's last ``width`` names, unless one
+    of them names a column of text (偏差原因, 三级指标): then the row's cells cannot be lined up."""
+    if not 1 < width < len(header):
+        return []
+    columns = header[-width:]
+    c = cues()
+    has_cue = [any(w in h for w, _ in c.basis) or any(w in h for w in c.score_column) for h in columns]
+    if any(any(w in h for w in c.text_column) and not cue for h, cue in zip(columns, has_cue)):
+        return []
+    return columns
 
 
 def _values_ahead(lines: tuple[str, ...], n: int) -> int:
     """How many value lines follow from line ``n`` on (blank lines skipped): the width of a row."""
-    width = 0
+    return len(_row_cells(lines, n))
+
+
+def _row_cells(lines: tuple[str, ...], n: int) -> list[str]:
+    """The value cells of the row of a one-cell-per-line table that starts at line ``n``."""
+    out = []
     for text in lines[n - 1:]:
         if not text.strip():
             continue
         if not is_value_line(text):
             break
-        width += len(cells(text))
-    return width
+        out += [text[s:e] for s, e in cells(text)]
+    return out
+
+
+def _score_slots(row: list[str]) -> dict[int, str]:
+    """A score table's row ends in bare numbers 分值 then 得分 (the weight, then the score received):
+    their 1-based positions in the row; a single bare number after other values is the 分值."""
+    bare = []
+    for i in range(len(row), 0, -1):
+        m = cell_pattern().match(normalise(row[i - 1]))
+        if not m or m.group("unit") or m.group("op") or to_float(m.group("num")) > 100 or len(bare) == 2:
+            break
+        bare.append(i)
+    if len(bare) == 2:
+        return {bare[1]: "分值", bare[0]: "得分"}
+    return {bare[0]: "分值"} if bare and bare[0] > 1 else {}
