@@ -1,15 +1,14 @@
 """The Python API: ``load(name)`` any clean table, ``compare(metric)`` a tidy city-by-metric view.
 
-``load`` rebuilds ``data/clean/`` when it is missing or stale: stale means the
-build stamp (``build_stamp.json``, written last by :func:`publish.write_tables`)
-is missing, records another sha256 of ``data/raw/manifest.csv`` than the
-current one, or a table's file is missing. Every raw file is checked against
-the manifest's sha256 on rebuild, so the manifest's hash stands for the corpus.
+``load`` checks ``data/clean/`` against its build stamp before reading (``build_stamp.json``, see
+:mod:`hotlinecompare.output.stamp`) and rebuilds it, under the project's lock, when it is missing or
+stale: the stamp is missing, the package, the manifest or a raw file changed (size and mtime first,
+the sha256 when they differ), or an output is missing or unreadable. An output that reads but differs
+from what the build wrote was edited by hand: ``load`` refuses it with an error naming the file.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import polars as pl
@@ -18,30 +17,22 @@ from hotlinecompare.errors import HotlineError
 
 
 def is_stale(clean_dir: Path, raw_dir: Path) -> bool:
-    """True when ``clean_dir`` was not built from the current ``raw_dir/manifest.csv`` by the current
-    package (its parsers, harmonisers and knowledge files: :func:`~hotlinecompare.output.publish.builder_hash`)."""
-    from hotlinecompare.output.publish import STAMP, builder_hash, manifest_hash
+    """True when ``clean_dir`` is not what the current package would build from ``raw_dir`` (see the
+    module docstring); a HotlineError when one of its outputs was edited by hand."""
+    from hotlinecompare.output.publish import builder_hash
+    from hotlinecompare.output.stamp import freshness
 
-    stamp = Path(clean_dir) / STAMP
-    if not stamp.exists():
-        return True
-    recorded = json.loads(stamp.read_text(encoding="utf-8"))
-    if recorded.get("manifest_sha256") != manifest_hash(raw_dir):
-        return True
-    if recorded.get("package_sha256") != builder_hash():
-        return True
-    return any(not (Path(clean_dir) / f"{t}.parquet").exists() for t in recorded.get("tables", []))
+    return not freshness(Path(clean_dir), Path(raw_dir), builder_hash()).fresh
 
 
 def rebuild(raw_dir: Path, clean_dir: Path) -> list[Path]:
-    """raw → clean as ``hotlinecompare build`` does it: facts and reports, the partitioned fact dataset,
-    every harmonised table, the Data Package and the workbook (stamp last)."""
-    from hotlinecompare.extract.fact_build import build_facts, write_clean
-    from hotlinecompare.extract.raw import load_corpus
-    from hotlinecompare.pipeline import publish
+    """raw → clean as ``hotlinecompare build`` does it (locked, built beside ``clean_dir`` and swapped in);
+    the files written."""
+    from hotlinecompare.output.stamp import output_files
+    from hotlinecompare.pipeline import build
 
-    build = build_facts(load_corpus(Path(raw_dir)))
-    return write_clean(build, clean_dir) + publish(build, raw_dir, clean_dir)
+    build(Path(raw_dir), Path(clean_dir))
+    return output_files(Path(clean_dir))
 
 
 def _dirs(clean_dir, raw_dir) -> tuple[Path, Path]:
@@ -51,11 +42,25 @@ def _dirs(clean_dir, raw_dir) -> tuple[Path, Path]:
             Path(raw_dir) if raw_dir is not None else paths.raw_dir())
 
 
+def ensure_fresh(clean: Path, raw: Path) -> None:
+    """Rebuild ``clean`` if it is stale; a HotlineError if an output was edited by hand."""
+    from hotlinecompare.extract.folders import locked
+    from hotlinecompare.pipeline import build
+
+    try:
+        if not is_stale(clean, raw):
+            return
+    except HotlineError:
+        pass   # decided under the lock: a build may have been swapping the folder in as we looked
+    with locked(raw, clean):
+        if is_stale(clean, raw):
+            build(raw, clean)
+
+
 def load(name: str, *, clean_dir: Path | str | None = None, raw_dir: Path | str | None = None) -> pl.DataFrame:
     """A clean table (``facts``, ``spending``, ``unit_costs``, …) as a polars DataFrame, rebuilding if stale."""
     clean, raw = _dirs(clean_dir, raw_dir)
-    if is_stale(clean, raw):
-        rebuild(raw, clean)
+    ensure_fresh(clean, raw)
     path = clean / f"{name}.parquet"
     if not path.exists():
         known = sorted(p.stem for p in clean.glob("*.parquet"))

@@ -1,4 +1,4 @@
-"""Command line: ``hotlinecompare build | figures | check | add``.
+"""Command line: ``hotlinecompare build | check | add | remove | figures | notebooks | all | init | list``.
 
 User errors (bad input, a changed raw file) print a message naming the file and
 line, and exit non-zero without a traceback.
@@ -15,35 +15,34 @@ from hotlinecompare.errors import HotlineError
 from hotlinecompare.project import LISTS
 
 
-def _cmd_build(args: argparse.Namespace) -> int:
-    from hotlinecompare.extract.corpus_build import LARGE_CORPUS, build_corpus, manifest_size
-    from hotlinecompare.extract.fact_build import summary_lines
-    from hotlinecompare.pipeline import publish_tables, read_clean, run
+def _notify(message: str) -> None:
+    print(f"hotlinecompare: {message}", file=sys.stderr, flush=True)
 
-    jobs, partitioned = getattr(args, "jobs", None), getattr(args, "partitioned", False)
-    if partitioned or (jobs or 1) > 1 or manifest_size(Path(args.raw)) > LARGE_CORPUS:
-        progress = getattr(args, "progress", False) or sys.stderr.isatty()
-        summary = build_corpus(Path(args.raw), Path(args.out), jobs=jobs, progress=progress,
-                               single_files=not partitioned)
-        for line in summary.lines():
-            print(line)
-        print(f"wrote {args.out}/" + ", ".join(p.name for p in summary.outputs))
-        if not partitioned and getattr(args, "harmonise", True):
-            try:
-                publish_tables(read_clean(Path(args.out)), Path(args.raw), Path(args.out))
-            except HotlineError as e:  # e.g. several documents for one city-year: a recipe can't choose
-                print(f"hotlinecompare build: warning: the harmonised tables were not rebuilt "
-                      f"(the fact table and reports above were):\n{e}", file=sys.stderr)
-            else:
-                print(f"wrote {args.out}/: harmonised tables, satisfaction_panel, datapackage.json, "
-                      "hotlinecompare.xlsx")
-        return 0
-    build = run(Path(args.raw), Path(args.out))
-    for line in summary_lines(build):
+
+def _build_options(args: argparse.Namespace) -> dict:
+    return {"jobs": getattr(args, "jobs", None), "partitioned": getattr(args, "partitioned", False),
+            "harmonise": getattr(args, "harmonise", True),
+            "progress": getattr(args, "progress", False) or sys.stderr.isatty()}
+
+
+def _report_build(built, args: argparse.Namespace) -> int:
+    for line in built.lines:
         print(line)
-    print(f"wrote {args.out}/: facts (parquet, csv, partitioned facts/), unparsed, checks, accounting, "
-          "harmonised tables, satisfaction_panel, datapackage.json, hotlinecompare.xlsx")
+    for warning in built.warnings:
+        print(f"hotlinecompare {args.command}: warning: {warning}", file=sys.stderr)
+    if built.build is not None or not built.warnings:
+        print(f"wrote {args.out}/: facts (parquet, csv, partitioned facts/), unparsed, checks, accounting, "
+              "harmonised tables, satisfaction_panel, datapackage.json, hotlinecompare.xlsx, build_stamp.json")
+    else:
+        print(f"wrote {args.out}/: the fact table, its reports and build_stamp.json")
     return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from hotlinecompare.pipeline import build
+
+    built = build(Path(args.raw), Path(args.out), notify=_notify, **_build_options(args))
+    return _report_build(built, args)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -53,14 +52,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     import polars as pl
 
-    from hotlinecompare.extract.trial import check_path, facts_json_rows, report_lines
+    from hotlinecompare.extract.inputs import read_input
+    from hotlinecompare.extract.trial import check_bytes, facts_json_rows, report_lines
     from hotlinecompare.schema import fact_schema
 
     report = sys.stdout if args.format == "table" else sys.stderr   # stdout carries the facts
     results, code = [], 0
     for file in args.files:
         try:
-            result = check_path(file, city=args.city, year=args.year, kind=args.kind)
+            given = read_input(file, max_bytes=args.max_size)
+            if given.note:
+                print(f"note: {given.note}", file=report)
+            result = check_bytes(given.data, str(file), city=args.city, year=args.year, kind=args.kind)
             lines = report_lines(result, with_facts=args.format == "table")
         except HotlineError as e:
             print(f"hotlinecompare check: error: {e}", file=sys.stderr)
@@ -86,23 +89,40 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    """Check a document, copy it into data/raw with its manifest row, and rebuild data/clean."""
-    from hotlinecompare.extract.intake import add_document
+    """Check a document, then copy it into data/raw with its manifest row and rebuild data/clean, all or nothing."""
+    from hotlinecompare.pipeline import add
 
-    added = add_document(Path(args.file), Path(args.raw), city=args.city, year=args.year, kind=args.kind,
-                         basis=args.basis, suffix=args.suffix, issuer=args.issuer, notes=args.notes)
+    added, built = add(Path(args.file), Path(args.raw), Path(args.out), force=args.force, max_bytes=args.max_size,
+                       notify=_notify, build_options=_build_options(args), city=args.city, year=args.year,
+                       kind=args.kind, basis=args.basis, suffix=args.suffix, issuer=args.issuer, notes=args.notes)
     r = added.result
+    if added.note:
+        print(f"note: {added.note}")
     print(f"added {args.file} as {Path(args.raw) / added.file} (doc_id {added.row['doc_id']}, "
           f"{added.row['parser']}, {added.row['city']} {added.row['fiscal_year'] or 'undated'})")
     print(f"check verdict: {r.verdict}" + (" — run `hotlinecompare check` on it for details"
                                            if r.exit_code else ""))
-    return _cmd_build(args)
+    return _report_build(built, args)
+
+
+def _cmd_remove(args: argparse.Namespace) -> int:
+    """Take a document out of data/raw (file and manifest row) and rebuild data/clean, all or nothing."""
+    from hotlinecompare.pipeline import remove
+
+    row, built = remove(args.doc_id, Path(args.raw), Path(args.out), notify=_notify,
+                        build_options=_build_options(args))
+    print(f"removed {row['doc_id']} ({Path(args.raw) / row['file']}) and its manifest row")
+    return _report_build(built, args)
 
 
 def _clean_tables(clean: Path) -> dict:
     """Every table of data/clean, by name (they are small: read them all)."""
     import polars as pl
 
+    from hotlinecompare.api import ensure_fresh
+
+    if (clean.parent / "raw" / "manifest.csv").exists():   # the project's layout: check (and rebuild) first
+        ensure_fresh(clean, clean.parent / "raw")
     if not (clean / "facts.parquet").exists():
         raise HotlineError("no clean data to draw from", file=str(clean),
                            hint="run `hotlinecompare build` first")
@@ -128,6 +148,17 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_model(args: argparse.Namespace) -> int:
+    """The cost model on a scenario: cost table, P(outsourcing cheaper), cost figures."""
+    from hotlinecompare.output.model_report import report
+
+    lines, _ = report(_clean_tables(Path(args.out)), scenario_file=args.scenario, settings=args.set,
+                      targets=args.target, samples=args.samples, calls=args.calls,
+                      figures_out=Path(args.figures_out), lang=args.lang)
+    print("\n".join(lines))
+    return 0
+
+
 def _cmd_all(args: argparse.Namespace) -> int:
     """The main job: raw → clean → figures (Chinese and English)."""
     code = _cmd_build(args)
@@ -143,8 +174,22 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _megabytes(text: str) -> int:
+    try:
+        size = float(text)
+    except ValueError:
+        size = 0
+    if not size > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive size in MB")
+    return int(size * 1_000_000)
+
+
 def _document_options(p: argparse.ArgumentParser) -> None:
+    from hotlinecompare.extract.inputs import MAX_BYTES
     from hotlinecompare.extract.kinds import PARSER_MODULES
+
+    p.add_argument("--max-size", type=_megabytes, default=MAX_BYTES, metavar="MB",
+                   help=f"refuse a file larger than this (default: {MAX_BYTES // 1_000_000} MB)")
 
     p.add_argument("--city", default=None, help="city key or Chinese name (default: from the title)")
     p.add_argument("--year", default=None, help="fiscal year YYYY, or 'undated' (default: from the title)")
@@ -198,9 +243,16 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument("--suffix", default="", help="tag naming apart a second document of the same city, year and kind")
     d.add_argument("--issuer", default="", help="the issuing unit, for the manifest")
     d.add_argument("--notes", default="", help="notes for the manifest")
+    d.add_argument("--force", action="store_true",
+                   help="add a document even if it yields no fact or leaves more than 5 %% of its numbers unrecognised")
     d.add_argument("--raw", default=raw_default, help="raw folder (default: %(default)s)")
     d.add_argument("--out", default=out_default, help="clean folder to rebuild (default: %(default)s)")
     d.set_defaults(func=_cmd_add)
+    r = sub.add_parser("remove", help="take a document out of data/raw (file and manifest row) and rebuild")
+    r.add_argument("doc_id", metavar="DOC_ID", help="the document's doc_id (first column of data/raw/manifest.csv)")
+    r.add_argument("--raw", default=raw_default, help="raw folder (default: %(default)s)")
+    r.add_argument("--out", default=out_default, help="clean folder to rebuild (default: %(default)s)")
+    r.set_defaults(func=_cmd_remove)
     f = sub.add_parser("figures", help="export every registered figure (PNG 300 dpi, SVG, PDF)")
     f.add_argument("--out", dest="figures_out", default=figures_default, help="figure folder (default: %(default)s)")
     f.add_argument("--clean", dest="out", default=out_default, help="clean data folder (default: %(default)s)")
@@ -217,6 +269,19 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", default=out_default, help="clean folder (default: %(default)s)")
     a.add_argument("--figures-out", default=figures_default, help="figure folder (default: %(default)s)")
     a.set_defaults(func=_cmd_all, lang="zh", formats="png,svg,pdf", only=None)
+    m = sub.add_parser("model", help="the cost model: both options' annual cost with intervals and P(outsourcing cheaper)")
+    m.add_argument("--scenario", default=None, metavar="FILE.toml", help="scenario file (see hotlinecompare.models.scenarios)")
+    m.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="change an assumption of hotlinecompare/data/cost_assumptions.csv (repeatable)")
+    m.add_argument("--target", action="append", type=float, default=None,
+                   help="connection-rate target (repeatable; default 0.8, 0.9, 0.95)")
+    m.add_argument("--samples", type=_positive, default=None, help="Monte Carlo draws (default 400)")
+    m.add_argument("--calls", default=None, metavar="FILE.csv", help="calibrate from a centre's hourly call counts")
+    m.add_argument("--clean", dest="out", default=out_default, help="clean data folder (default: %(default)s)")
+    m.add_argument("--figures-out", default=str(Path(figures_default) / "model"),
+                   help="where the scenario's figures go (default: %(default)s)")
+    m.add_argument("--lang", choices=["zh", "en"], default="zh", help="figure language (default: zh)")
+    m.set_defaults(func=_cmd_model)
     i = sub.add_parser("init", help="create a project folder with the five seed documents, ready for `all`")
     i.add_argument("folder", help="the new project's folder (created if missing)")
     i.add_argument("--empty", action="store_true", help="start with an empty manifest instead of the seeds")
@@ -274,7 +339,15 @@ def _project_option(argv: list[str]) -> list[str]:
     return out
 
 
+def _escape_unencodable_output() -> None:
+    """A terminal that cannot show Chinese (PYTHONIOENCODING=ascii, a C locale) gets \\u escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _escape_unencodable_output()
     argv = _project_option(list(sys.argv[1:] if argv is None else argv))
     args = make_parser().parse_args(argv)
     try:

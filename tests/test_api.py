@@ -138,3 +138,16 @@ def test_compare_is_a_pure_function_of_frames():
     notes = pl.DataFrame(schema={"note_id": pl.String, "note_en": pl.String, "note_zh": pl.String})
     view = api.compare_frames("connection_rate", service, unit_costs, notes, load_knowledge().cities)
     assert view.select("city_label", "value").row(0) == ("Suzhou", 0.8)
+
+
+def test_the_stamp_records_what_the_build_read_and_every_output_it_wrote(clean):
+    import hashlib
+
+    stamp = json.loads((clean / STAMP).read_text(encoding="utf-8"))
+    assert stamp["manifest_sha256"] == hashlib.sha256((RAW / "manifest.csv").read_bytes()).hexdigest()
+    for name, record in stamp["raw_files"].items():
+        assert record["sha256"] == hashlib.sha256((RAW / name).read_bytes()).hexdigest(), name
+    written = {p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file()} - {STAMP, ".verified.json"}
+    assert set(stamp["outputs"]) == written and "facts/city=suzhou/fiscal_year=2024/part-00000.parquet" in written
+    for name, record in stamp["outputs"].items():
+        assert record["sha256"] == hashlib.sha256((clean / name).read_bytes()).hexdigest(), name

@@ -80,15 +80,19 @@ def test_bad_options_are_refused_with_what_to_pass(options, fragment):
         check_path(JN, **options)
 
 
-def test_an_unknown_kind_is_refused_with_every_parsers_score():
-    text = "某某单位工作总结\n\n全年受理 120 件，办结率 98%。\n"
-    with pytest.raises(HotlineError) as e:
-        check_bytes(text.encode(), "notes.txt", city="suzhou", year="2024")
-    message = str(e.value)
-    assert f"< {MIN_SCORE}" in message
-    for kind in ("project_targets", "self_evaluation", "budget_disclosure", "wide_project_targets"):
-        assert kind in message
-    assert "--kind" in message
+def test_a_text_with_no_evidence_of_a_kind_is_read_as_general_not_refused():
+    result = check_bytes("这是一段没有任何种类线索的说明，全年受理 120 件。\n".encode(), "notes.txt",
+                         city="suzhou", year="2024")
+    assert result.detection.kind == "general" and result.detection.score >= MIN_SCORE
+    assert set(result.detection.scores) >= {"project_targets", "self_evaluation", "budget_disclosure", "final_accounts"}
+    assert any(f["value"] == 120 for f in result.facts.to_dicts())
+
+
+def test_a_work_summary_is_an_operations_report_with_its_evidence():
+    result = check_bytes("某某单位工作总结\n\n全年受理 120 件，办结率 98%。\n".encode(), "notes.txt",
+                         city="suzhou", year="2024")
+    assert result.detection.kind == "operations_report" and result.detection.evidence
+    assert result.detection.margin > 0
 
 
 def test_a_forced_kind_is_said_to_be_forced():

@@ -76,13 +76,22 @@ def decode(data: bytes, source: str) -> str:
     if b"\x00" in data[:4096]:
         raise HotlineError("the file looks binary (NUL bytes)", file=source,
                            expected="a plain-text export (UTF-8 or GB18030)")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        first_bad = e.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    start = data.rfind(b"\n", 0, first_bad) + 1
     raise HotlineError("the file is neither UTF-8 nor GB18030 text", file=source,
-                       expected="UTF-8 or GB18030 encoded text")
+                       line=data.count(b"\n", 0, first_bad) + 1,
+                       found=data[start:first_bad + 8].decode("utf-8", "backslashreplace")[-60:],
+                       expected="UTF-8 or GB18030 encoded text",
+                       hint="it may be in a Windows code page (cp1252/Latin-1 for Western text, Big5 for "
+                            "traditional Chinese): re-save it as UTF-8, e.g. "
+                            "`iconv -f CP1252 -t UTF-8 FILE > FILE.utf8.txt`, and check that copy")
 
 
 def split_lines(text: str) -> tuple[str, ...]:

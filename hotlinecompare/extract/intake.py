@@ -2,9 +2,11 @@
 
 :func:`plan_addition` is pure (the check result, the current manifest and the
 options in; the new file name and manifest row out, or a HotlineError saying
-why not). :func:`add_document` is the I/O edge: it reads the file, checks it,
-writes the copy (read-only, never over an existing file) and appends the row.
-Rebuilding ``data/clean`` is the caller's (``hotlinecompare add`` runs the build).
+why not). :func:`prepare_addition` reads the file (through the input guards), checks it, refuses a
+document that yields no fact or too many unrecognised numbers unless forced, and plans it;
+:func:`write_addition` writes the copy (read-only, never over an existing file), records a new place
+in ``places.csv`` and appends the row — into a staged copy of the raw folder, which
+:func:`hotlinecompare.pipeline.add` builds and commits only when the build succeeds.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.inputs import MAX_BYTES, read_input
 from hotlinecompare.extract.place import UNDATED, doc_id_for
+from hotlinecompare.extract.places import load_registry, record_places
 from hotlinecompare.extract.raw import MANIFEST, MANIFEST_COLUMNS, read_manifest
 from hotlinecompare.extract.trial import CheckResult, check_bytes
 
@@ -26,6 +30,8 @@ BASES = ("budget", "actual", "mixed")
 # What a document of each kind states, when --basis does not say (as in the seed manifest).
 DEFAULT_BASIS = {"self_evaluation": "actual", "budget_disclosure": "mixed"}
 _SUFFIX = re.compile(r"[a-z0-9]{1,12}")
+# Above this share of unrecognised numeric tokens `add` refuses a document unless --force is given.
+MAX_UNRECOGNISED_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class Addition:
     file: str
     row: dict
     result: CheckResult
+    data: bytes = b""
+    note: str = ""   # e.g. the file was a symlink, and to where
 
 
 def plan_addition(result: CheckResult, data: bytes, manifest: list[dict], *, original_name: str,
@@ -68,7 +76,21 @@ def plan_addition(result: CheckResult, data: bytes, manifest: list[dict], *, ori
         "fiscal_year": "" if year is None else str(year), "fiscal_years": "" if year is None else str(year),
         "basis": basis, "source_seed": Path(original_name).name, "notes": notes,
     }
-    return Addition(name, row, result)
+    return Addition(name, row, result, data)
+
+
+def refuse_junk(result: CheckResult, source: str) -> None:
+    """Refuse a document that yields no fact or leaves too many numbers unrecognised (``--force`` skips this)."""
+    acct = result.build.accounting.row(0, named=True)
+    hint = "run `hotlinecompare check FILE` to see why; pass --force to add it anyway"
+    if result.facts.height == 0:
+        raise HotlineError(f"the document yields no fact as a {result.detection.kind} (of its {acct['tokens']} "
+                           "numeric tokens none is in a fact)", file=source, hint=hint)
+    share = acct["unrecognised"] / acct["tokens"] if acct["tokens"] else 0.0
+    if share > MAX_UNRECOGNISED_SHARE:
+        raise HotlineError(f"{acct['unrecognised']} of its {acct['tokens']} numeric tokens ({share:.0%}) are "
+                           f"unrecognised, more than the {MAX_UNRECOGNISED_SHARE:.0%} `add` accepts",
+                           file=source, hint=hint)
 
 
 def manifest_line(row: dict) -> str:
@@ -78,30 +100,51 @@ def manifest_line(row: dict) -> str:
     return buf.getvalue()
 
 
-def add_document(path: Path | str, raw_dir: Path | str, *, city: str | None = None,
-                 year: int | str | None = None, kind: str | None = None, basis: str | None = None,
-                 suffix: str = "", issuer: str = "", notes: str = "") -> Addition:
-    """Check ``path`` and, if it can be read, copy it into ``raw_dir`` and append its manifest row."""
+def prepare_addition(path: Path | str, raw_dir: Path | str, *, city: str | None = None,
+                     year: int | str | None = None, kind: str | None = None, basis: str | None = None,
+                     suffix: str = "", issuer: str = "", notes: str = "", force: bool = False,
+                     max_bytes: int = MAX_BYTES) -> Addition:
+    """Read ``path`` through the input guards, check it and plan its addition to ``raw_dir`` (nothing written)."""
     path, raw_dir = Path(path), Path(raw_dir)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise HotlineError(f"cannot read the file ({e.strerror})", file=str(path)) from None
-    result = check_bytes(data, str(path), city=city, year=year, kind=kind)
+    given = read_input(path, max_bytes=max_bytes)
+    data = given.data
+    result = check_bytes(data, str(path), city=city, year=year, kind=kind, places=load_registry(raw_dir))
+    if not force:
+        refuse_junk(result, str(path))
     addition = plan_addition(result, data, read_manifest(raw_dir), original_name=str(path), basis=basis,
                              suffix=suffix, issuer=issuer, notes=notes)
+    return Addition(addition.file, addition.row, result, data, given.note)
+
+
+def write_addition(addition: Addition, raw_dir: Path | str) -> Path:
+    """Copy the document into ``raw_dir`` (never over a file), record a new place, append its manifest row."""
+    raw_dir = Path(raw_dir)
+    result = addition.result
     target = raw_dir / addition.file
     try:
         with target.open("xb") as f:   # x: never overwrite a raw file
-            f.write(data)
+            f.write(addition.data)
     except FileExistsError:
         raise HotlineError("a raw file of that name already exists (not in the manifest)", file=str(target),
                            hint="raw files are never overwritten: remove the stray file or pass --suffix") from None
     os.chmod(target, 0o444)   # like the seed files: raw documents are read-only
+    if result.place.new_places:   # before the manifest row, so no row names a place the registry lacks
+        record_places(raw_dir, list(result.place.new_places))
     manifest = raw_dir / MANIFEST
     existing = manifest.read_bytes()
     with manifest.open("a", encoding="utf-8", newline="") as f:
         if existing and not existing.endswith(b"\n"):
             f.write("\n")
         f.write(manifest_line(addition.row))
+    return target
+
+
+def add_document(path: Path | str, raw_dir: Path | str, **options) -> Addition:
+    """:func:`prepare_addition` and :func:`write_addition` straight into ``raw_dir``, without a build.
+
+    ``hotlinecompare add`` uses :func:`hotlinecompare.pipeline.add` instead, which commits only a
+    document whose build succeeds.
+    """
+    addition = prepare_addition(path, raw_dir, **options)
+    write_addition(addition, raw_dir)
     return addition

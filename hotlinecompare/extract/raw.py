@@ -1,9 +1,17 @@
-"""The raw corpus: the manifest, hash verification and loading documents."""
+"""The raw corpus: the manifest, hash verification and loading documents.
+
+:func:`read_corpus` reads the manifest once and every document once, and keeps what it read
+(:class:`Corpus`: the manifest's bytes and each raw file's sha256 and size), so a build can
+stamp exactly the inputs it was made from.
+"""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from hotlinecompare.errors import HotlineError
@@ -14,49 +22,102 @@ MANIFEST_COLUMNS = (
     "doc_id", "file", "sha256", "city", "city_zh", "admin_level", "parent_city_zh", "issuer",
     "doc_kind", "parser", "fiscal_year", "fiscal_years", "basis", "source_seed", "notes",
 )
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What a build read: the manifest's bytes and rows, and every document with its file's sha256 and size."""
+
+    manifest: bytes
+    rows: tuple[dict, ...]
+    documents: tuple[Document, ...]
+    files: dict   # file name → {"sha256": …, "bytes": …}
+
+    @property
+    def manifest_sha256(self) -> str:
+        return hashlib.sha256(self.manifest).hexdigest()
+
+
+def read_manifest_bytes(raw_dir: Path) -> bytes:
+    path = Path(raw_dir) / MANIFEST
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise HotlineError("no raw manifest", file=str(path),
+                           expected="data/raw/manifest.csv listing every raw document",
+                           hint="run from the project root, or pass --raw DIR") from None
+
+
+def parse_manifest(data: bytes, source: str) -> list[dict]:
+    """Manifest rows from its bytes; a cut or malformed row is the manifest's fault, and says so."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise HotlineError("the manifest is not UTF-8 text", file=source, line=data.count(b"\n", 0, e.start) + 1,
+                           hint="restore it (git checkout -- data/raw/manifest.csv)") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise HotlineError("manifest is missing columns", file=source, line=1,
+                           found=",".join(reader.fieldnames or []), expected=", ".join(MANIFEST_COLUMNS))
+    rows = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(row[c] is None for c in MANIFEST_COLUMNS):
+                raise HotlineError("the manifest row is cut short or has extra cells: the manifest is damaged, "
+                                   "not the raw file", file=source, line=line,
+                                   found=",".join(v for k, v in row.items() if k is not None and v is not None)[:120],
+                                   expected=f"{len(MANIFEST_COLUMNS)} cells: " + ", ".join(MANIFEST_COLUMNS),
+                                   hint="restore the manifest (git checkout -- data/raw/manifest.csv)")
+            if not _SHA256.fullmatch(row["sha256"]):
+                raise HotlineError("the manifest's sha256 cell is not 64 hex digits: the manifest is damaged, "
+                                   "not the raw file", file=source, line=line, found=row["sha256"],
+                                   hint="restore the manifest (git checkout -- data/raw/manifest.csv)")
+            rows.append(row)
+    except csv.Error as e:
+        raise HotlineError(f"the manifest is not valid CSV ({e})", file=source, line=reader.line_num,
+                           hint="restore the manifest (git checkout -- data/raw/manifest.csv)") from None
+    return rows
 
 
 def read_manifest(raw_dir: Path) -> list[dict]:
     """Rows of ``raw_dir/manifest.csv`` in file order; a clear error if it is missing or malformed."""
-    path = Path(raw_dir) / MANIFEST
-    if not path.exists():
-        raise HotlineError("no raw manifest", file=str(path),
-                           expected="data/raw/manifest.csv listing every raw document",
-                           hint="run from the project root, or pass --raw DIR")
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise HotlineError("manifest is missing columns", file=str(path), line=1,
-                               found=",".join(reader.fieldnames or []),
-                               expected=", ".join(MANIFEST_COLUMNS))
-        return list(reader)
+    return parse_manifest(read_manifest_bytes(raw_dir), str(Path(raw_dir) / MANIFEST))
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def verify(raw_dir: Path, row: dict, line: int) -> Path:
-    """The raw file's path, after checking it exists and its hash matches the manifest."""
+def verified_bytes(raw_dir: Path, row: dict, line: int) -> bytes:
+    """The raw file's bytes, read once, after checking that their hash matches the manifest."""
     path = Path(raw_dir) / row["file"]
-    if not path.exists():
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         raise HotlineError("raw file listed in the manifest is missing",
                            file=f"{Path(raw_dir) / MANIFEST}", line=line, found=row["file"],
-                           hint="restore it from the source documents (shared/seeds) byte-for-byte")
-    digest = sha256(path)
+                           hint="restore it from the source documents (shared/seeds) byte-for-byte") from None
+    digest = hashlib.sha256(data).hexdigest()
     if digest != row["sha256"]:
         raise HotlineError("raw file differs from the manifest's sha256: raw files are never edited",
                            file=str(path), found=digest, expected=row["sha256"],
                            hint="restore the original bytes (git checkout -- data/raw/) or, for a new "
                                 "version of a document, add it with `hotlinecompare add`")
-    return path
+    return data
 
 
-def load_document(raw_dir: Path, row: dict, line: int = 0) -> Document:
-    """Verify and read one manifest row into a :class:`Document`."""
-    path = verify(raw_dir, row, line)
-    text = decode(path.read_bytes(), f"data/raw/{row['file']}")
+def verify(raw_dir: Path, row: dict, line: int) -> Path:
+    """The raw file's path, after checking it exists and its hash matches the manifest."""
+    verified_bytes(raw_dir, row, line)
+    return Path(raw_dir) / row["file"]
+
+
+def document(row: dict, data: bytes) -> Document:
+    """One manifest row and its (verified) bytes as a :class:`Document`."""
+    text = decode(data, f"data/raw/{row['file']}")
     year = row.get("fiscal_year") or ""
     return Document(
         doc_id=row["doc_id"], source_file=f"data/raw/{row['file']}", city=row["city"],
@@ -65,6 +126,23 @@ def load_document(raw_dir: Path, row: dict, line: int = 0) -> Document:
     )
 
 
+def load_document(raw_dir: Path, row: dict, line: int = 0) -> Document:
+    """Verify and read one manifest row into a :class:`Document`."""
+    return document(row, verified_bytes(raw_dir, row, line))
+
+
+def read_corpus(raw_dir: Path) -> Corpus:
+    """The manifest and every document it lists, each read once and verified, in manifest order."""
+    data = read_manifest_bytes(raw_dir)
+    rows = parse_manifest(data, str(Path(raw_dir) / MANIFEST))
+    docs, files = [], {}
+    for line, row in enumerate(rows, start=2):
+        raw = verified_bytes(raw_dir, row, line)
+        docs.append(document(row, raw))
+        files[row["file"]] = {"sha256": row["sha256"], "bytes": len(raw)}
+    return Corpus(data, tuple(rows), tuple(docs), files)
+
+
 def load_corpus(raw_dir: Path) -> list[Document]:
     """Every document of the manifest, verified, in manifest order."""
-    return [load_document(raw_dir, row, i) for i, row in enumerate(read_manifest(raw_dir), start=2)]
+    return list(read_corpus(raw_dir).documents)

@@ -21,7 +21,8 @@ import polars as pl
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.document import Cell, Document, decode, split_lines
 from hotlinecompare.extract.fact_build import Build, build_facts
-from hotlinecompare.extract.kinds import PARSER_MODULES, parser_for
+from hotlinecompare.extract.inputs import MAX_BYTES, check_line_lengths, read_input
+from hotlinecompare.extract.kinds import PARSER_MODULES, detection, parser_for
 from hotlinecompare.extract.place import UNDATED, Place, doc_id_for, head, place_of
 
 # Below this detection score a document is refused unless --kind names its parser.
@@ -41,6 +42,8 @@ class Detection:
     scores: dict[str, float | None]
     forced: bool = False
     problems: tuple[str, ...] = ()   # detectors that raised: a parser bug, reported, not fatal
+    evidence: tuple[str, ...] = ()   # what in the text made the chosen kind (data/kind_evidence.csv rows)
+    margin: float = 0.0              # the chosen kind's score over the next best
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def read_text(data: bytes, source: str) -> str:
     if data.strip():
         _diagnose_utf8(data, source)
     text = decode(data, source)
+    check_line_lengths(text, source)
     if "\r" in text and "\n" not in text:
         raise HotlineError("the file's lines end in CR only (classic Mac line ends): it reads as one line",
                            file=source, expected="LF or CRLF line ends",
@@ -173,15 +177,18 @@ def detect(lines: tuple[str, ...], source: str, kind: str | None = None) -> Dete
     best = max(available.values(), default=0.0)
     top = sorted(k for k, s in available.items() if s == best)
     if best < MIN_SCORE:
-        raise HotlineError(f"cannot tell what kind of document this is (best score {best:.2f} < {MIN_SCORE})",
+        raise HotlineError(f"no readable text to tell the kind from (best score {best:.2f} < {MIN_SCORE})",
                            file=source, found=listing,
-                           expected="a 项目预算绩效目标表, 部门预算公开 or 自评报告 export",
-                           hint="pass --kind KIND if you know it; a new form may need its title "
-                                "added to the parser's label file")
+                           expected="a document with text: any readable document is read as `general` at least",
+                           hint="pass --kind KIND if you know it; evidence for a kind is data "
+                                "(hotlinecompare/data/kind_evidence.csv)")
     if len(top) > 1:
         raise HotlineError(f"the document looks equally like {' and '.join(top)}", file=source,
                            found=listing, hint="pass --kind KIND")
-    return Detection(top[0], best, scores, problems=_problems(errors, scores))
+    ranked = sorted(available.values(), reverse=True)
+    evidence = next((s.evidence for s in detection(lines).scores if s.kind == top[0]), ())
+    return Detection(top[0], best, scores, problems=_problems(errors, scores), evidence=tuple(evidence),
+                     margin=round(best - (ranked[1] if len(ranked) > 1 else 0.0), 2))
 
 
 def _problems(errors: dict[str, str], scores: dict[str, float | None]) -> tuple[str, ...]:
@@ -195,11 +202,15 @@ def format_scores(scores: dict[str, float | None]) -> str:
 
 # -- checking ----------------------------------------------------------------
 def check_bytes(data: bytes, source: str, *, city: str | None = None, year: int | str | None = None,
-                kind: str | None = None) -> CheckResult:
-    """Read, detect, place and parse one document in memory; HotlineError if it cannot be read."""
+                kind: str | None = None, places: tuple | None = None) -> CheckResult:
+    """Read, detect, place and parse one document in memory; HotlineError if it cannot be read.
+
+    ``places``: the place registry to know places by (default: the project's, else the seed); a place
+    it lacks is reported as new, not refused.
+    """
     lines = split_lines(read_text(data, source))
     detection = detect(lines, source, kind)
-    place = place_of(lines, source, city, year)
+    place = place_of(lines, source, city, year, registry=places)
     doc = Document(doc_id=doc_id_for(place.city, place.fiscal_year, detection.kind), source_file=source,
                    city=place.city.key, city_zh=place.city.name_zh, fiscal_year=place.fiscal_year,
                    kind=detection.kind, lines=lines)
@@ -209,14 +220,9 @@ def check_bytes(data: bytes, source: str, *, city: str | None = None, year: int 
                        duplicates(build.facts))
 
 
-def check_path(path: Path | str, **options) -> CheckResult:
-    """:func:`check_bytes` on a file; a missing or unreadable path is a HotlineError."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise HotlineError(f"cannot read the file ({e.strerror})", file=str(path)) from None
-    return check_bytes(data, str(path), **options)
+def check_path(path: Path | str, *, max_bytes: int = MAX_BYTES, **options) -> CheckResult:
+    """:func:`check_bytes` on a file; a missing, unreadable, oversized or non-regular path is a HotlineError."""
+    return check_bytes(read_input(path, max_bytes=max_bytes).data, str(path), **options)
 
 
 def parse_safely(doc: Document) -> Build:
@@ -292,9 +298,13 @@ def report_lines(result: CheckResult, *, with_facts: bool = True) -> list[str]:
     r, p, d = result, result.place, result.detection
     acct = r.build.accounting.row(0, named=True)
     out = [f"check {r.source}",
-           f"  kind      {d.kind} (score {d.score:.2f}{', forced by --kind' if d.forced else ''}; "
-           f"all: {format_scores(d.scores)})",
-           f"  city      {p.city.key} {p.city.name_zh} (from {p.city_from})",
+           f"  kind      {d.kind} (score {d.score:.2f}{', forced by --kind' if d.forced else ''}"
+           + (f", margin {d.margin:.2f}" if not d.forced else "") + f"; all: {format_scores(d.scores)})",
+           *([f"  evidence  {'; '.join(d.evidence)[:160]}"] if d.evidence else []),
+           f"  city      {p.city.key} {p.city.name_zh} (from {p.city_from})" + (
+               f" — new place: {p.city.full_name_zh}, {p.city.admin_level}"
+               + (f" under {p.city.parent_full_zh or p.city.parent}" if p.city.parent_key else "")
+               + ", recorded in data/raw/places.csv by `add`" if p.city.new else ""),
            f"  year      {p.fiscal_year if p.fiscal_year is not None else UNDATED} (from {p.year_from})",
            f"  doc_id    {r.doc.doc_id}",
            f"  title     {r.title[:60]}"]

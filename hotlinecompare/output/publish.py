@@ -19,10 +19,13 @@ from pathlib import Path
 import polars as pl
 
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.output.stamp import STAMP, stamp_record, write_json_atomically
 
 DATAPACKAGE = "datapackage.json"
 WORKBOOK = "hotlinecompare.xlsx"
-STAMP = "build_stamp.json"
+# Text is data, never a formula, a link or a number: "=48%" stays the string a document printed.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "nan_inf_to_errors": True}
 # xlsxwriter writes the creation time into docProps/core.xml; a fixed date keeps rebuilds identical.
 WORKBOOK_CREATED = datetime(2024, 1, 1)
 MONEY_UNITS = {"yuan": 1}  # unit → Fiscal Data Package factor (values are in yuan, not 万元)
@@ -104,13 +107,16 @@ def bases(frame: pl.DataFrame) -> list[str]:
 
 
 # -- sources ------------------------------------------------------------------------
-def sources(raw_dir: Path) -> list[dict]:
-    """The raw documents as Data Package sources: title, path, sha256 (from the manifest), in manifest order."""
+def sources(raw_dir: Path, rows: list[dict] | tuple[dict, ...] | None = None) -> list[dict]:
+    """The raw documents as Data Package sources: title, path, sha256 (from the manifest), in manifest order.
+
+    ``rows``: the manifest rows a build read (default: read ``raw_dir/manifest.csv`` now).
+    """
     from hotlinecompare.extract.raw import read_manifest
 
     titles = {r["key"][4:]: r for r in _read_dictionary("labels.csv") if r["key"].startswith("doc.")}
     out = []
-    for row in read_manifest(Path(raw_dir)):
+    for row in (rows if rows is not None else read_manifest(Path(raw_dir))):
         label = titles.get(row["doc_id"], {})
         title = label.get("en") or row["doc_kind"]
         out.append({"title": f"{title} ({row['doc_id']})", "path": f"data/raw/{row['file']}",
@@ -169,7 +175,7 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: Path, src: list[dict])
     import xlsxwriter
 
     sheets, docs = readme_frames(tables, src)
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": "hotlinecompare clean tables", "created": WORKBOOK_CREATED,
                        "author": "hotlinecompare", "comments": "Built by `hotlinecompare build` from data/raw."})
     readme = wb.add_worksheet("README")
@@ -183,14 +189,23 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: Path, src: list[dict])
     return path
 
 
-def clean_tables(build) -> dict[str, pl.DataFrame]:
-    """Every clean table of a :class:`~hotlinecompare.extract.fact_build.Build`, by name, in publication order."""
+def clean_tables(build, raw_dir: Path | None = None) -> dict[str, pl.DataFrame]:
+    """Every clean table of a :class:`~hotlinecompare.extract.fact_build.Build`, by name, in publication order.
+
+    ``citations`` are the cited figures of ``data/cited`` beside ``raw_dir`` (default: the project's
+    ``data/raw``), checked as they are read; the satisfaction panel pairs them with the documents.
+    """
+    from hotlinecompare import paths
+    from hotlinecompare.extract.cited import read_citations
     from hotlinecompare.harmonise import build_tables
     from hotlinecompare.harmonise.satisfaction_panel import panel_tables
 
+    raw = Path(raw_dir) if raw_dir is not None else paths.raw_dir()
+    citations = read_citations(raw.parent / "cited", root=raw.parent.parent, raw_dir=raw)
     harmonised = build_tables(build.facts)
     return {"facts": build.facts, "unparsed": build.unparsed, "checks": build.checks,
-            "accounting": build.accounting, **harmonised, **panel_tables(harmonised)}
+            "accounting": build.accounting, **harmonised, "citations": citations,
+            **panel_tables({**harmonised, "citations": citations})}
 
 
 def manifest_hash(raw_dir: Path) -> str:
@@ -217,14 +232,38 @@ def builder_hash(package_dir: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def write_tables(tables: dict[str, pl.DataFrame], out_dir: Path, *, raw_dir: Path | None = None) -> list[Path]:
+def raw_record(raw_dir: Path):
+    """What a build of ``raw_dir`` reads, without parsing it: the manifest's bytes and rows, each file's size.
+
+    For callers that publish tables they built themselves; a pipeline build passes the
+    :class:`~hotlinecompare.extract.raw.Corpus` it read instead.
+    """
+    from hotlinecompare.extract.raw import MANIFEST, Corpus, parse_manifest, read_manifest_bytes
+
+    data = read_manifest_bytes(Path(raw_dir))
+    rows = parse_manifest(data, str(Path(raw_dir) / MANIFEST))
+    files = {r["file"]: {"sha256": r["sha256"], "bytes": (Path(raw_dir) / r["file"]).stat().st_size} for r in rows}
+    return Corpus(data, tuple(rows), (), files)
+
+
+def write_stamp(out_dir: Path, corpus, tables: list[str]) -> Path:
+    """``build_stamp.json``, last: the inputs ``corpus`` (what the build read) and every file now in ``out_dir``."""
+    record = stamp_record(out_dir, manifest_sha256=corpus.manifest_sha256, raw_files=corpus.files,
+                          package_sha256=builder_hash(), tables=tables)
+    return write_json_atomically(Path(out_dir) / STAMP, record)
+
+
+def write_tables(tables: dict[str, pl.DataFrame], out_dir: Path, *, raw_dir: Path | None = None,
+                 corpus=None) -> list[Path]:
     """Write every table (parquet + CSV), ``datapackage.json``, the workbook and the build stamp.
 
-    ``raw_dir`` (default: the project's ``data/raw``) supplies the sources: documents, titles, sha256.
+    ``corpus`` (a :class:`~hotlinecompare.extract.raw.Corpus`): the manifest and raw files the build
+    read, for the sources and the stamp; default: ``raw_dir`` (the project's ``data/raw``) as it is now.
     """
     from hotlinecompare import paths
 
     raw = Path(raw_dir) if raw_dir is not None else paths.raw_dir()
+    corpus = corpus if corpus is not None else raw_record(raw)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -233,13 +272,10 @@ def write_tables(tables: dict[str, pl.DataFrame], out_dir: Path, *, raw_dir: Pat
         frame.write_parquet(pq, compression="zstd", statistics=False)
         frame.write_csv(cs)
         written += [pq, cs]
-    src = sources(raw)
+    src = sources(raw, corpus.rows)
     package = out / DATAPACKAGE
     package.write_text(json.dumps(datapackage(tables, src), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     written.append(write_workbook(tables, out / WORKBOOK, src))
     written.append(package)
-    stamp = out / STAMP
-    stamp.write_text(json.dumps({"manifest_sha256": manifest_hash(raw), "package_sha256": builder_hash(),
-                                 "tables": list(tables)}, indent=2) + "\n", encoding="utf-8")
-    written.append(stamp)
+    written.append(write_stamp(out, corpus, list(tables)))
     return written
