@@ -282,6 +282,11 @@ def make_parser() -> argparse.ArgumentParser:
                    help="where the scenario's figures go (default: %(default)s)")
     m.add_argument("--lang", choices=["zh", "en"], default="zh", help="figure language (default: zh)")
     m.set_defaults(func=_cmd_model)
+    t = sub.add_parser("trace", help="follow a fact from its raw line (and page or cell of the original) to the tables")
+    t.add_argument("fact_id", help="a fact id, e.g. sz2024pt-L0230-2")
+    t.add_argument("--raw", default=raw_default, help="raw folder (default: %(default)s)")
+    t.add_argument("--out", default=out_default, help="clean folder (default: %(default)s)")
+    t.set_defaults(func=_cmd_trace)
     i = sub.add_parser("init", help="create a project folder with the five seed documents, ready for `all`")
     i.add_argument("folder", help="the new project's folder (created if missing)")
     i.add_argument("--empty", action="store_true", help="start with an empty manifest instead of the seeds")
@@ -293,6 +298,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--project", metavar="DIR",
                    help="the project folder (default: $HOTLINECOMPARE_ROOT, else the working directory or a parent)")
     return p
+
+
+def _cmd_trace(args: argparse.Namespace) -> int:
+    from hotlinecompare.api import trace
+
+    print(trace(args.fact_id, clean_dir=args.out, raw_dir=args.raw).summary())
+    return 0
 
 
 def _cmd_init(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from hotlinecompare.extract import folders
 from hotlinecompare.extract.dataset import write_dataset
 from hotlinecompare.extract.fact_build import Build, build_facts, summary_lines, write_clean
 from hotlinecompare.extract.intake import Addition, prepare_addition, write_addition
+from hotlinecompare.extract.originals import sidecar_name
 from hotlinecompare.extract.places import REGISTRY
 from hotlinecompare.extract.raw import MANIFEST, parse_manifest, read_corpus, read_manifest_bytes
 from hotlinecompare.output.publish import clean_tables, raw_record, write_stamp, write_tables
@@ -121,12 +122,12 @@ def run(raw_dir: Path, out_dir: Path) -> Build:
 
 
 # -- changing the corpus -----------------------------------------------------------------
-def stage_raw(raw: Path, *, leave_out: str = "") -> Path:
+def stage_raw(raw: Path, *, leave_out: tuple[str, ...] = ()) -> Path:
     """A staging copy of the raw folder: documents as hard links, the manifest and place registry copied
     (they are the files a change rewrites)."""
     staged = folders.staging_folder(raw)
     for path in raw.iterdir():
-        if not path.is_file() or path.name.startswith(".") or path.name == leave_out:
+        if not path.is_file() or path.name.startswith(".") or path.name in leave_out:
             continue
         if path.name in (MANIFEST, REGISTRY):
             shutil.copy2(path, staged / path.name)
@@ -176,7 +177,7 @@ def add(path: Path | str, raw_dir: Path, clean_dir: Path, *, force: bool = False
             shutil.rmtree(staged, ignore_errors=True)
             raise
         built = _transaction(raw, clean, staged, f"the corpus with {addition.row['doc_id']} ({addition.file})",
-                             place=[addition.file], delete=[], options=build_options or {})
+                             place=addition.files, delete=[], options=build_options or {})
     return addition, built
 
 
@@ -203,8 +204,9 @@ def remove(doc_id: str, raw_dir: Path, clean_dir: Path, *, notify: Callable[[str
     with folders.locked(raw, clean, notify=notify):
         _prepare(raw, clean)
         manifest, row = manifest_without(read_manifest_bytes(raw), doc_id, str(raw / MANIFEST))
-        staged = stage_raw(raw, leave_out=row["file"])
+        files = (row["file"], *((row["original_file"], sidecar_name(row["file"])) if row.get("original_file") else ()))
+        staged = stage_raw(raw, leave_out=files)
         (staged / MANIFEST).write_bytes(manifest)
         built = _transaction(raw, clean, staged, f"the corpus without {doc_id}", place=[],
-                             delete=[row["file"]], options=build_options or {})
+                             delete=list(files), options=build_options or {})
     return row, built

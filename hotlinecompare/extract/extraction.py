@@ -144,7 +144,7 @@ class Extraction:
             "measure": measure if measure in ok else c(measure), "period": period if period in ok else c(period),
             "operator": operator, "value": value, "unit": unit, "unit_from": unit_from,
             "value_std": value_std, "unit_std": unit_std, "value_text": value_text,
-            "note": note if note in ok else c(note),
+            "note": note if note in ok else c(note), "location": None,
         }
         self.facts.append(row)
         return row

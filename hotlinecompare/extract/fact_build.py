@@ -20,6 +20,7 @@ import polars as pl
 from hotlinecompare.extract.accounting import account
 from hotlinecompare.extract.document import Document
 from hotlinecompare.extract.kinds import PARSER_MODULES, parse, parser_for
+from hotlinecompare.extract.originals import locate
 from hotlinecompare.schema import fact_schema, table_schema
 
 
@@ -51,6 +52,8 @@ def build_rows(docs: list[Document]) -> Rows:
     fact_rows, unparsed_rows, acct_rows = [], [], []
     for doc in docs:
         ex = parse(doc)
+        if doc.meta.get("locations"):   # converted from a PDF, Word, Excel or web page: where in the original
+            locate(ex.facts, doc.lines, doc.meta["locations"])
         acct = account(doc, ex)
         numeric = sum(1 for f in ex.facts if f.get("value") is not None)
         fact_rows.extend(ex.facts)

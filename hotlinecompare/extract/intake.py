@@ -21,6 +21,7 @@ from pathlib import Path
 
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.inputs import MAX_BYTES, read_input
+from hotlinecompare.extract.originals import ORIGINAL_COLUMNS
 from hotlinecompare.extract.place import UNDATED, doc_id_for
 from hotlinecompare.extract.places import load_registry, record_places
 from hotlinecompare.extract.raw import MANIFEST, MANIFEST_COLUMNS, read_manifest
@@ -43,6 +44,13 @@ class Addition:
     result: CheckResult
     data: bytes = b""
     note: str = ""   # e.g. the file was a symlink, and to where
+    extra: tuple[tuple[str, bytes], ...] = ()   # a converted document's original and locations sidecar
+
+    @property
+    def files(self) -> list[str]:
+        """Every file the addition puts into data/raw: the text, and for a converted document its
+        original and locations sidecar."""
+        return [self.file, *(name for name, _ in self.extra)]
 
 
 def plan_addition(result: CheckResult, data: bytes, manifest: list[dict], *, original_name: str,
@@ -55,11 +63,17 @@ def plan_addition(result: CheckResult, data: bytes, manifest: list[dict], *, ori
     basis = basis or DEFAULT_BASIS.get(kind, "budget")
     if basis not in BASES:
         raise HotlineError(f"--basis {basis!r} is not a manifest basis", expected=" or ".join(BASES))
+    stem = f"{city.key}_{year if year is not None else UNDATED}_{kind}" + (f"_{suffix}" if suffix else "")
+    name, original, extra = f"{stem}.txt", result.original, ()
+    if original is not None:   # keep the original byte for byte, the derived text and where each line came from
+        files = original.files(stem)
+        data = files.pop(name)
+        extra = tuple(files.items())
     digest = hashlib.sha256(data).hexdigest()
+    source_digest = hashlib.sha256(original.data).hexdigest() if original is not None else digest
     doc_id = doc_id_for(city, year, kind, suffix)
-    name = f"{city.key}_{year if year is not None else UNDATED}_{kind}" + (f"_{suffix}" if suffix else "") + ".txt"
     for i, existing in enumerate(manifest, start=2):
-        if existing["sha256"] == digest:
+        if existing["sha256"] == digest or existing.get("original_sha256") == source_digest:
             raise HotlineError(f"this document is already in the corpus as {existing['doc_id']} "
                                f"({existing['file']})", file=original_name, line=None,
                                hint=f"nothing to add (manifest.csv line {i} has the same sha256)")
@@ -75,8 +89,9 @@ def plan_addition(result: CheckResult, data: bytes, manifest: list[dict], *, ori
         "doc_kind": result.title, "parser": kind,
         "fiscal_year": "" if year is None else str(year), "fiscal_years": "" if year is None else str(year),
         "basis": basis, "source_seed": Path(original_name).name, "notes": notes,
+        **(original.manifest_cells(stem) if original is not None else dict.fromkeys(ORIGINAL_COLUMNS, "")),
     }
-    return Addition(name, row, result, data)
+    return Addition(name, row, result, data, extra=extra)
 
 
 def refuse_junk(result: CheckResult, source: str) -> None:
@@ -93,11 +108,27 @@ def refuse_junk(result: CheckResult, source: str) -> None:
                            file=source, hint=hint)
 
 
-def manifest_line(row: dict) -> str:
+def manifest_line(row: dict, columns: tuple[str, ...] = MANIFEST_COLUMNS) -> str:
     """One manifest row as CSV text, quoted as the manifest is (minimal quoting, LF line end)."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([row[c] for c in MANIFEST_COLUMNS])
+    csv.writer(buf, lineterminator="\n").writerow([row.get(c, "") for c in columns])
     return buf.getvalue()
+
+
+def manifest_with(existing: bytes, row: dict) -> bytes:
+    """The manifest's bytes with ``row`` appended. A converted document's row needs the original's columns:
+    a manifest without them gets them, empty for every earlier (text) document."""
+    text = existing.decode("utf-8")
+    header = next(csv.reader(io.StringIO(text)), list(MANIFEST_COLUMNS))
+    converted = any(row.get(c) for c in ORIGINAL_COLUMNS)
+    if converted and not set(ORIGINAL_COLUMNS) <= set(header):
+        columns = (*header, *(c for c in ORIGINAL_COLUMNS if c not in header))
+        rows = list(csv.DictReader(io.StringIO(text)))
+        text = manifest_line(dict(zip(columns, columns)), columns) + "".join(manifest_line(r, columns) for r in rows)
+        header = list(columns)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (text + manifest_line(row, tuple(header))).encode("utf-8")
 
 
 def prepare_addition(path: Path | str, raw_dir: Path | str, *, city: str | None = None,
@@ -113,7 +144,7 @@ def prepare_addition(path: Path | str, raw_dir: Path | str, *, city: str | None 
         refuse_junk(result, str(path))
     addition = plan_addition(result, data, read_manifest(raw_dir), original_name=str(path), basis=basis,
                              suffix=suffix, issuer=issuer, notes=notes)
-    return Addition(addition.file, addition.row, result, data, given.note)
+    return Addition(addition.file, addition.row, result, addition.data, given.note, addition.extra)
 
 
 def write_addition(addition: Addition, raw_dir: Path | str) -> Path:
@@ -121,21 +152,19 @@ def write_addition(addition: Addition, raw_dir: Path | str) -> Path:
     raw_dir = Path(raw_dir)
     result = addition.result
     target = raw_dir / addition.file
-    try:
-        with target.open("xb") as f:   # x: never overwrite a raw file
-            f.write(addition.data)
-    except FileExistsError:
-        raise HotlineError("a raw file of that name already exists (not in the manifest)", file=str(target),
-                           hint="raw files are never overwritten: remove the stray file or pass --suffix") from None
-    os.chmod(target, 0o444)   # like the seed files: raw documents are read-only
+    for name, data in ((addition.file, addition.data), *addition.extra):
+        path = raw_dir / name
+        try:
+            with path.open("xb") as f:   # x: never overwrite a raw file
+                f.write(data)
+        except FileExistsError:
+            raise HotlineError("a raw file of that name already exists (not in the manifest)", file=str(path),
+                               hint="raw files are never overwritten: remove the stray file or pass --suffix") from None
+        os.chmod(path, 0o444)   # like the seed files: raw documents are read-only
     if result.place.new_places:   # before the manifest row, so no row names a place the registry lacks
         record_places(raw_dir, list(result.place.new_places))
     manifest = raw_dir / MANIFEST
-    existing = manifest.read_bytes()
-    with manifest.open("a", encoding="utf-8", newline="") as f:
-        if existing and not existing.endswith(b"\n"):
-            f.write("\n")
-        f.write(manifest_line(addition.row))
+    manifest.write_bytes(manifest_with(manifest.read_bytes(), addition.row))
     return target
 
 

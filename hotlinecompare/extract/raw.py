@@ -16,12 +16,16 @@ from pathlib import Path
 
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.document import Document, decode, split_lines
+from hotlinecompare.extract.originals import ORIGINAL_COLUMNS, sidecar_name, verified_sidecar
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = (
     "doc_id", "file", "sha256", "city", "city_zh", "admin_level", "parent_city_zh", "issuer",
     "doc_kind", "parser", "fiscal_year", "fiscal_years", "basis", "source_seed", "notes",
 )
+# Columns of a document converted from a PDF, Word, Excel or web page (extract/originals.py); a manifest
+# without them is read as one whose documents are all text exports.
+OPTIONAL_COLUMNS = ORIGINAL_COLUMNS
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -65,7 +69,7 @@ def parse_manifest(data: bytes, source: str) -> list[dict]:
     try:
         for row in reader:
             line = reader.line_num
-            if None in row or any(row[c] is None for c in MANIFEST_COLUMNS):
+            if None in row or any(v is None for v in row.values()):
                 raise HotlineError("the manifest row is cut short or has extra cells: the manifest is damaged, "
                                    "not the raw file", file=source, line=line,
                                    found=",".join(v for k, v in row.items() if k is not None and v is not None)[:120],
@@ -75,6 +79,8 @@ def parse_manifest(data: bytes, source: str) -> list[dict]:
                 raise HotlineError("the manifest's sha256 cell is not 64 hex digits: the manifest is damaged, "
                                    "not the raw file", file=source, line=line, found=row["sha256"],
                                    hint="restore the manifest (git checkout -- data/raw/manifest.csv)")
+            for c in OPTIONAL_COLUMNS:
+                row.setdefault(c, "")
             rows.append(row)
     except csv.Error as e:
         raise HotlineError(f"the manifest is not valid CSV ({e})", file=source, line=reader.line_num,
@@ -128,7 +134,7 @@ def document(row: dict, data: bytes) -> Document:
 
 def load_document(raw_dir: Path, row: dict, line: int = 0) -> Document:
     """Verify and read one manifest row into a :class:`Document`."""
-    return document(row, verified_bytes(raw_dir, row, line))
+    return with_locations(document(row, verified_bytes(raw_dir, row, line)), raw_dir, row)
 
 
 def read_corpus(raw_dir: Path) -> Corpus:
@@ -138,9 +144,21 @@ def read_corpus(raw_dir: Path) -> Corpus:
     docs, files = [], {}
     for line, row in enumerate(rows, start=2):
         raw = verified_bytes(raw_dir, row, line)
-        docs.append(document(row, raw))
+        docs.append(with_locations(document(row, raw), raw_dir, row))
         files[row["file"]] = {"sha256": row["sha256"], "bytes": len(raw)}
+        if row["original_file"]:   # the original and the locations sidecar are raw files too
+            for name, digest in ((row["original_file"], row["original_sha256"]),
+                                 (sidecar_name(row["file"]), row["locations_sha256"])):
+                files[name] = {"sha256": digest, "bytes": (Path(raw_dir) / name).stat().st_size}
     return Corpus(data, tuple(rows), tuple(docs), files)
+
+
+def with_locations(doc: Document, raw_dir: Path, row: dict) -> Document:
+    """A converted document gets the locations of its lines and cells in the original (hash-checked)."""
+    locations = verified_sidecar(raw_dir, row)
+    if locations:
+        doc.meta["locations"] = locations
+    return doc
 
 
 def load_corpus(raw_dir: Path) -> list[Document]:

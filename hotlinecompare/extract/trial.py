@@ -23,6 +23,7 @@ from hotlinecompare.extract.document import Cell, Document, decode, split_lines
 from hotlinecompare.extract.fact_build import Build, build_facts
 from hotlinecompare.extract.inputs import MAX_BYTES, check_line_lengths, read_input
 from hotlinecompare.extract.kinds import PARSER_MODULES, detection, parser_for
+from hotlinecompare.extract.originals import Original, locations_of, original_of
 from hotlinecompare.extract.place import UNDATED, Place, doc_id_for, head, place_of
 
 # Below this detection score a document is refused unless --kind names its parser.
@@ -55,6 +56,7 @@ class CheckResult:
     title: str
     build: Build
     duplicates: pl.DataFrame
+    original: Original | None = None   # the PDF, Word, Excel or web page the text was converted from
 
     @property
     def facts(self) -> pl.DataFrame:
@@ -208,16 +210,20 @@ def check_bytes(data: bytes, source: str, *, city: str | None = None, year: int 
     ``places``: the place registry to know places by (default: the project's, else the seed); a place
     it lacks is reported as new, not refused.
     """
-    lines = split_lines(read_text(data, source))
+    original = original_of(data, source)
+    if original is not None:
+        check_line_lengths(original.derived.text, source)
+    lines = split_lines(original.derived.text) if original is not None else split_lines(read_text(data, source))
     detection = detect(lines, source, kind)
     place = place_of(lines, source, city, year, registry=places)
     doc = Document(doc_id=doc_id_for(place.city, place.fiscal_year, detection.kind), source_file=source,
                    city=place.city.key, city_zh=place.city.name_zh, fiscal_year=place.fiscal_year,
-                   kind=detection.kind, lines=lines)
+                   kind=detection.kind, lines=lines,
+                   meta={"locations": locations_of(original)} if original is not None else {})
     build = parse_safely(doc)
     title = head(lines)
     return CheckResult(source, doc, detection, place, title[0][1] if title else "", build,
-                       duplicates(build.facts))
+                       duplicates(build.facts), original)
 
 
 def check_path(path: Path | str, *, max_bytes: int = MAX_BYTES, **options) -> CheckResult:

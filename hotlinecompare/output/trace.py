@@ -23,7 +23,7 @@ FACT_ID_COLUMNS = ("fact_ids", "inputs", "numerator_fact_ids", "denominator_fact
 TABLE_ORDER = ("spending", "staffing", "service", "unit_costs", "checks")
 FACT_COLUMNS = ("fact_id", "source_file", "line", "char_start", "quote", "city", "fiscal_year", "basis",
                 "table", "section", "item", "measure", "period", "operator", "value", "unit", "value_std",
-                "unit_std")
+                "unit_std", "location")
 CELL_SEPARATOR = " | "  # how a tab (a table cell boundary) is shown in a marked line
 QUOTE_MARKS = ("【", "】")
 
@@ -68,6 +68,7 @@ class Trace:
             f"  {self.marked_line()}",
             f"fact {self.fact_id}: {_number(f['value'])} {f['unit']} → {_number(f['value_std'])} {f['unit_std']} "
             f"({f['basis']}, {f['measure']}, {f['period']})",
+            *([f"in the original: {f['location']}"] if f.get("location") else []),
             f"used by: {used}",
         ])
 
