@@ -14,7 +14,7 @@ import csv
 import io
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +28,7 @@ from hotlinecompare.extract.originals import sidecar_name
 from hotlinecompare.extract.places import REGISTRY
 from hotlinecompare.extract.raw import MANIFEST, parse_manifest, read_corpus, read_manifest_bytes
 from hotlinecompare.output.publish import clean_tables, raw_record, write_stamp, write_tables
+from hotlinecompare.output.stamp import file_sha256
 from hotlinecompare.schema import table_schema
 
 
@@ -66,18 +67,32 @@ def build_into(raw_dir: Path, out_dir: Path, *, jobs: int | None = None, partiti
     raw, out = Path(raw_dir), Path(out_dir)
     if streaming(raw, jobs, partitioned):
         return _build_corpus_into(raw, out, jobs, partitioned, progress, harmonise, strict)
-    corpus = read_corpus(raw)
+    corpus = with_side_inputs(read_corpus(raw), raw)
     build = build_facts(list(corpus.documents))
     write_clean(build, out)
     write_dataset(build.facts, build.accounting["doc_id"].to_list(), out)
-    write_tables(clean_tables(build), out, raw_dir=raw, corpus=corpus)
+    write_tables(clean_tables(build, raw), out, raw_dir=raw, corpus=corpus)
     return Built(summary_lines(build), build=build)
+
+
+# Inputs beside data/raw that the build reads too: cited figures and reference series.
+SIDE_INPUTS = ("cited", "reference")
+
+
+def with_side_inputs(corpus, raw: Path):
+    """``corpus`` with the files of ``data/cited`` and ``data/reference`` among what the build read, so the stamp
+    (and ``load``) see an edited citation as they see an edited raw file."""
+    files = dict(corpus.files)
+    for folder in SIDE_INPUTS:
+        for path in sorted((raw.parent / folder).glob("*.csv")):
+            files[f"../{folder}/{path.name}"] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+    return replace(corpus, files=files)
 
 
 def _build_corpus_into(raw: Path, out: Path, jobs, partitioned, progress, harmonise, strict) -> Built:
     from hotlinecompare.extract.corpus_build import build_corpus
 
-    corpus = raw_record(raw)   # the manifest as the corpus build reads it; checked again after
+    corpus = with_side_inputs(raw_record(raw), raw)   # the manifest as the corpus build reads it; checked again after
     summary = build_corpus(raw, out, jobs=jobs, progress=progress, single_files=not partitioned)
     if read_manifest_bytes(raw) != corpus.manifest:
         raise HotlineError("the manifest changed while the corpus was being built", file=str(raw / MANIFEST),
@@ -85,7 +100,7 @@ def _build_corpus_into(raw: Path, out: Path, jobs, partitioned, progress, harmon
     built = Built(summary.lines())
     if not partitioned and harmonise:
         try:
-            write_tables(clean_tables(read_clean(out)), out, raw_dir=raw, corpus=corpus)
+            write_tables(clean_tables(read_clean(out), raw), out, raw_dir=raw, corpus=corpus)
             return built
         except HotlineError as e:   # e.g. several documents for one city-year: a recipe can't choose
             if strict:

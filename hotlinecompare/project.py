@@ -20,12 +20,15 @@ import polars as pl
 from hotlinecompare.errors import HotlineError
 
 SEED_CORPUS = "data/seed_corpus"
+# Project data beside data/raw that a new project starts with: cited figures and reference series.
+SEED_FOLDERS = {"data/seed_cited": "cited", "data/seed_reference": "reference"}
 LISTS = ("cities", "metrics", "figures", "tables", "assumptions")
 
 
 def init_project(folder: Path | str, *, seeds: bool = True) -> list[Path]:
     """Create a project in ``folder`` (new or empty): data/raw (with the seed corpus unless ``seeds`` is
-    False: then an empty manifest), data/clean, figures. Refuses a folder that already holds a project."""
+    False: then an empty manifest), data/cited and data/reference (the cited figures and reference series
+    the package ships), data/clean, figures. Refuses a folder that already holds a project."""
     root = Path(folder)
     raw = root / "data" / "raw"
     if (raw / "manifest.csv").exists():
@@ -47,6 +50,13 @@ def init_project(folder: Path | str, *, seeds: bool = True) -> list[Path]:
         else:
             continue
         written.append(raw / entry.name)
+    for package_folder, name in SEED_FOLDERS.items():
+        target = root / "data" / name
+        target.mkdir(exist_ok=True)
+        for entry in sorted(resources.files("hotlinecompare").joinpath(package_folder).iterdir(), key=lambda e: e.name):
+            with resources.as_file(entry) as path:
+                shutil.copyfile(path, target / entry.name)
+            written.append(target / entry.name)
     return written
 
 

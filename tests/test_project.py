@@ -24,9 +24,18 @@ def test_the_embedded_seed_corpus_is_data_raw_byte_for_byte():
     assert shipped == raw
 
 
+def test_the_shipped_cited_figures_and_reference_series_are_the_repositorys():
+    for shipped, folder in (("seed_cited", "cited"), ("seed_reference", "reference")):
+        package = {p.name: p.read_bytes() for p in (ROOT / "hotlinecompare" / "data" / shipped).iterdir()}
+        assert package == {p.name: p.read_bytes() for p in (ROOT / "data" / folder).glob("*.csv")}
+
+
 def test_init_writes_a_project_and_refuses_to_overwrite_one(tmp_path):
     written = init_project(tmp_path / "study")
-    assert sorted(p.name for p in written) == sorted(p.name for p in SEEDS.iterdir())
+    raw = [p.name for p in written if p.parent.name == "raw"]
+    assert sorted(raw) == sorted(p.name for p in SEEDS.iterdir())
+    assert (tmp_path / "study" / "data" / "cited" / "contracts.csv").exists()
+    assert (tmp_path / "study" / "data" / "reference" / "cpi.csv").exists()
     assert (tmp_path / "study" / "data" / "clean").is_dir() and (tmp_path / "study" / "figures").is_dir()
     with pytest.raises(HotlineError, match="already holds a project"):
         init_project(tmp_path / "study")

@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from hotlinecompare.harmonise.knowledge import read_data_csv
+from hotlinecompare.schema import table_schema
 
 TERMS_FILE = "cost_contract_terms.csv"
 MONTHS_PER_YEAR = 12
@@ -86,12 +87,8 @@ def contract_prices(citations: pl.DataFrame, terms: pl.DataFrame | None = None) 
                      "comparability_note": term["comparability_note"],
                      "cite_ids": ";".join(sorted(group["cite_id"])),
                      "source_urls": ";".join(sorted(set(group["source_url"])))})
-    schema = {c: pl.Float64 for c in COLUMNS}
-    schema.update({c: pl.String for c in ("subject", "contract", "kind", "place_zh", "parent_zh", "city", "price_basis",
-                                          "months_source", "price_operator", "tax", "comparability",
-                                          "comparability_note", "cite_ids", "source_urls")})
-    schema["year"] = pl.Int64
-    return pl.DataFrame(rows, schema=schema).select(COLUMNS)
+    schema = table_schema("contract_prices")
+    return pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema)
 
 
 def coverage(prices: pl.DataFrame) -> dict[str, int]:

@@ -199,12 +199,14 @@ def clean_tables(build, raw_dir: Path | None = None) -> dict[str, pl.DataFrame]:
     from hotlinecompare.extract.cited import read_citations
     from hotlinecompare.harmonise import build_tables
     from hotlinecompare.harmonise.satisfaction_panel import panel_tables
+    from hotlinecompare.models.contracts import contract_prices
 
     raw = Path(raw_dir) if raw_dir is not None else paths.raw_dir()
     citations = read_citations(raw.parent / "cited", root=raw.parent.parent, raw_dir=raw)
-    harmonised = build_tables(build.facts)
+    harmonised = build_tables(build.facts, raw_dir=raw)
     return {"facts": build.facts, "unparsed": build.unparsed, "checks": build.checks,
             "accounting": build.accounting, **harmonised, "citations": citations,
+            "contract_prices": contract_prices(citations),
             **panel_tables({**harmonised, "citations": citations})}
 
 
