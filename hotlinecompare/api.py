@@ -69,9 +69,15 @@ def load(name: str, *, clean_dir: Path | str | None = None, raw_dir: Path | str 
     return pl.read_parquet(path)
 
 
+# Money metrics compare() offers beyond service metrics and unit costs: spending levels of the spending table.
+SPENDING_METRICS = {"department_total": "department_total", "project_total": "project_total"}
+
+
 def compare_frames(metric: str, service: pl.DataFrame, unit_costs: pl.DataFrame, scope_notes: pl.DataFrame,
-                   cities: pl.DataFrame, *, basis: str | None = None, lang: str = "en") -> pl.DataFrame:
-    """Pure core of :func:`compare`: rows of ``metric`` (a metric key or a unit-cost measure) across cities."""
+                   cities: pl.DataFrame, *, basis: str | None = None, lang: str = "en",
+                   spending: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Pure core of :func:`compare`: rows of ``metric`` (a metric key, a unit-cost measure or a spending level)
+    across cities."""
     from hotlinecompare.harmonise.scope import note_texts
 
     if lang not in ("en", "zh"):
@@ -90,8 +96,14 @@ def compare_frames(metric: str, service: pl.DataFrame, unit_costs: pl.DataFrame,
             pl.col("value_yuan").alias("value"), pl.concat_str([pl.lit("yuan per "), pl.col("per")]).alias("unit"),
             "scope_note", "inputs")
         rows = rows.rename({"inputs": "fact_ids"})
+    elif metric in SPENDING_METRICS and spending is not None:
+        rows = spending.filter(pl.col("level") == SPENDING_METRICS[metric]).select(
+            "city", "fiscal_year", "basis", pl.concat_str([pl.col("measure"), pl.col("item")], separator=": ")
+            .alias("variant"), pl.lit("annual").alias("period"), pl.lit("=").alias("operator"),
+            pl.col("amount_yuan").alias("value"), pl.lit("yuan").alias("unit"), "scope_note", "fact_ids")
     else:
-        known = sorted(set(service["metric_key"].to_list()) | set(unit_costs["measure"].to_list()))
+        known = sorted(set(service["metric_key"].to_list()) | set(unit_costs["measure"].to_list())
+                       | set(SPENDING_METRICS))
         raise HotlineError(f"unknown metric {metric!r}", found=metric, expected="one of " + ", ".join(known))
     if basis is not None:
         rows = rows.filter(pl.col("basis") == basis)
@@ -104,18 +116,45 @@ def compare_frames(metric: str, service: pl.DataFrame, unit_costs: pl.DataFrame,
             .sort("city", "fiscal_year", "basis", "variant", "period", nulls_last=True))
 
 
-def compare(metric: str, *, basis: str | None = None, lang: str = "en",
+def compare(metric: str, *, basis: str | None = None, lang: str = "en", prices: str = "nominal",
+            base_year: int = 2024, per: str | None = None,
             clean_dir: Path | str | None = None, raw_dir: Path | str | None = None) -> pl.DataFrame:
-    """City by metric: ``compare("connection_rate")``, ``compare("cost_per_staff_year", basis="budget/target")``.
+    """City by metric: ``compare("connection_rate")``, ``compare("cost_per_staff_year", basis="budget/target")``,
+    ``compare("department_total", prices="constant", base_year=2024, per="resident")``.
 
     Columns: city, city_label (``lang`` en or zh), fiscal_year, basis, variant (item as written or
-    employment model), period, operator, value, unit, scope_notes (text), fact_ids.
+    employment model), period, operator, value, unit, scope_notes (text), fact_ids. For money (unit
+    ``yuan…``): ``prices="constant"`` adds ``value_constant`` in yuan of ``base_year`` (national CPI of
+    ``data/reference/cpi.csv``); ``per="resident"`` adds ``value_per_resident`` (same place and year's
+    resident population, ``data/reference/population.csv``); ``per="request"`` or ``"call"`` adds the value
+    over the same place and year's stated volume, with that volume's basis and fact ids. Where a
+    denominator is missing the value is empty and a note column says so; nothing is interpolated.
     """
+    from hotlinecompare import paths
+    from hotlinecompare.harmonise import normalised
     from hotlinecompare.harmonise.knowledge import load_knowledge
 
-    tables = {n: load(n, clean_dir=clean_dir, raw_dir=raw_dir) for n in ("service", "unit_costs", "scope_notes")}
-    return compare_frames(metric, tables["service"], tables["unit_costs"], tables["scope_notes"],
-                          load_knowledge().cities, basis=basis, lang=lang)
+    raw = Path(raw_dir) if raw_dir is not None else paths.raw_dir()
+    names = ("service", "unit_costs", "scope_notes", "spending")
+    tables = {n: load(n, clean_dir=clean_dir, raw_dir=raw) for n in names}
+    rows = compare_frames(metric, tables["service"], tables["unit_costs"], tables["scope_notes"],
+                          load_knowledge(raw).cities, basis=basis, lang=lang, spending=tables["spending"])
+    if prices not in ("nominal", "constant"):
+        raise HotlineError(f"unknown prices {prices!r}", expected="'nominal' or 'constant'")
+    money = rows["unit"].str.starts_with("yuan").all() and rows.height > 0
+    if (prices == "constant" or per is not None) and not money:
+        raise HotlineError(f"{metric} is not money: it has no constant prices or per-head values",
+                           expected="a unit cost, department_total or project_total")
+    reference = raw.parent / "reference"
+    if prices == "constant":
+        rows = normalised.in_constant_prices(rows, normalised.read_cpi(reference), base_year)
+    if per == "resident":
+        cities = load_knowledge(raw).cities.select(pl.col("city_key").alias("city"), pl.col("name_zh").alias("city_zh"))
+        rows = normalised.per_resident(rows.join(cities, on="city", how="left", maintain_order="left"),
+                                       normalised.read_population(reference)).drop("city_zh")
+    elif per is not None:
+        rows = normalised.per_volume(rows, tables["service"], per)
+    return rows
 
 
 def trace(fact_id: str, *, clean_dir: Path | str | None = None, raw_dir: Path | str | None = None):

@@ -62,3 +62,31 @@ def test_a_reference_row_whose_phrase_does_not_state_its_value_is_refused(tmp_pa
     (tmp_path / "cpi.csv").write_text("\n".join([header, ",".join(row)]) + "\n", encoding="utf-8")
     with pytest.raises(HotlineError, match="does not state the value 9.9"):
         read_cpi(tmp_path)
+
+
+def test_compare_offers_spending_in_constant_prices_and_per_resident_with_reasons_where_it_cannot(cpi):
+    import hotlinecompare as hc
+
+    rows = hc.compare("department_total", prices="constant", base_year=2024, per="resident")
+    level = dict(price_level(cpi, 2024).iter_rows())
+    for r in rows.iter_rows(named=True):
+        if r["fiscal_year"] is None:
+            assert r["value_constant"] is None and r["per_resident_note"]
+        else:
+            assert r["value_constant"] == pytest.approx(r["value"] / level[r["fiscal_year"]])
+    assert rows.filter(pl.col("value_per_resident").is_not_null()).height > 0
+
+
+def test_per_request_divides_only_by_the_centres_own_volume_never_a_city_wide_count():
+    import hotlinecompare as hc
+
+    rows = hc.compare("department_total", per="request")
+    assert rows["request_volume_metric"].drop_nulls().is_in(["requests_received"]).all()
+    assert rows.filter(pl.col("value_per_request").is_null())["per_request_note"].str.contains("no request").all()
+
+
+def test_a_rate_has_no_constant_prices():
+    import hotlinecompare as hc
+
+    with pytest.raises(HotlineError, match="is not money"):
+        hc.compare("connection_rate", prices="constant")

@@ -99,3 +99,26 @@ def yuan(value: float, unit: str) -> float:
     if unit_std != "yuan":
         raise HotlineError(f"{unit} is not money", found=unit, expected="a money unit of data/units.csv")
     return amount
+
+
+# What money can be divided by: the per-X options of compare() and the service metric keys that give X.
+# Only a centre's own volume: a city-wide all-platform count is not what one centre's spending serves.
+PER_VOLUME = {"request": ("requests_received",), "call": ("calls_received",)}
+
+
+def per_volume(rows: pl.DataFrame, service: pl.DataFrame, per: str, *, value: str = "value") -> pl.DataFrame:
+    """``rows`` with ``{value}_per_{per}``: money over the same place and year's stated volume (requests or calls),
+    the volume's basis and fact ids beside it; empty, with a reason, where no document states one."""
+    if per not in PER_VOLUME:
+        raise HotlineError(f"cannot divide by {per!r}", expected=", ".join(PER_VOLUME))
+    volumes = (service.filter(pl.col("metric_key").is_in(PER_VOLUME[per]) & pl.col("value").is_not_null())
+               .sort("metric_key")
+               .unique(["city", "fiscal_year"], keep="first", maintain_order=True)
+               .select("city", "fiscal_year", pl.col("value").alias("_volume"),
+                       pl.col("metric_key").alias(f"{per}_volume_metric"), pl.col("basis").alias(f"{per}_volume_basis"),
+                       pl.col("fact_ids").alias(f"{per}_volume_fact_ids")))
+    out = rows.join(volumes, on=["city", "fiscal_year"], how="left", maintain_order="left")
+    return out.with_columns(
+        (pl.col(value) / pl.col("_volume")).alias(f"{value}_per_{per}"),
+        pl.when(pl.col("_volume").is_null()).then(pl.lit(f"no {per} volume stated for this place and year"))
+        .otherwise(pl.lit("")).alias(f"per_{per}_note")).drop("_volume")
