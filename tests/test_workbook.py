@@ -73,12 +73,16 @@ def as_cell(value):
     return float(f"{value:.16G}")
 
 
+# Row 0 holds the Chinese column labels; the table (its own header, then the data) starts on row 1.
+HEADER = 1
+
+
 def assert_sheet_equals_table(cells: dict, frame: pl.DataFrame, name: str) -> None:
-    assert [cells.get((0, j)) for j in range(frame.width)] == frame.columns, name
-    for i, row in enumerate(frame.iter_rows(), start=1):
+    assert [cells.get((HEADER, j)) for j in range(frame.width)] == frame.columns, name
+    for i, row in enumerate(frame.iter_rows(), start=HEADER + 1):
         for j, value in enumerate(row):
             assert cells.get((i, j)) == as_cell(value), (name, frame.columns[j], i, value, cells.get((i, j)))
-    assert max((r for r, _ in cells), default=0) == frame.height, name
+    assert max((r for r, _ in cells), default=0) == frame.height + HEADER, name
 
 
 @pytest.fixture(scope="module")
@@ -109,4 +113,53 @@ def test_text_that_looks_like_a_formula_a_link_or_a_number_stays_text(tmp_path):
     with zipfile.ZipFile(path) as z:
         rels = [z.read(n).decode() for n in z.namelist() if "worksheets/_rels" in n]
     assert rels and not any("hyperlink" in r for r in rels)   # the sheets' tables only, no links
-    assert pl.read_excel(path, sheet_name="facts")["item"].to_list() == hostile
+    assert pl.read_excel(path, sheet_name="facts", read_options={"header_row": HEADER})["item"].to_list() == hostile
+
+
+def number_formats(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
+    """The number format code of every cell of one sheet ({(row, col): code}; General where none is set)."""
+    builtin = {0: "General", 1: "0", 3: "#,##0", 4: "#,##0.00", 10: "0.00%"}
+    with zipfile.ZipFile(path) as z:
+        styles = ElementTree.fromstring(z.read("xl/styles.xml"))
+        codes = {int(f.get("numFmtId")): f.get("formatCode") for f in styles.iter(f"{{{NS['m']}}}numFmt")}
+        xfs = [int(x.get("numFmtId", 0)) for x in styles.find("m:cellXfs", NS)]
+        rels = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        sheet = next(s for s in book.find("m:sheets", NS) if s.get("name") == sheet_name)
+        xml = ElementTree.fromstring(z.read("xl/" + rels[sheet.get(REL)].lstrip("/").removeprefix("xl/")))
+        out = {}
+        for c in xml.iter(f"{{{NS['m']}}}c"):
+            ref = c.get("r")
+            fmt = xfs[int(c.get("s", 0))]
+            out[(int(re.search(r"\d+", ref).group()) - 1, _column(ref))] = codes.get(fmt, builtin.get(fmt, str(fmt)))
+        return out
+
+
+def _column_of(frame: pl.DataFrame, name: str) -> int:
+    return frame.columns.index(name)
+
+
+def test_a_policy_writer_sees_years_as_2024_money_with_two_decimals_and_rates_as_percent():
+    path = CLEAN / WORKBOOK
+    spending = pl.read_parquet(CLEAN / "spending.parquet")
+    formats = number_formats(path, "spending")
+    first = HEADER + 1
+    assert formats[(first, _column_of(spending, "fiscal_year"))] == "0"
+    assert formats[(first, _column_of(spending, "amount_yuan"))] == "#,##0.00"
+    service = pl.read_parquet(CLEAN / "service.parquet")
+    rate_row = next(i for i, r in enumerate(service.iter_rows(named=True)) if r["unit_std"] == "fraction")
+    assert number_formats(path, "service")[(first + rate_row, _column_of(service, "value"))] in ("General", "0.00%")
+    staffing = pl.read_parquet(CLEAN / "staffing.parquet")
+    assert number_formats(path, "staffing")[(first, _column_of(staffing, "count"))] == "#,##0"
+
+
+def test_each_sheet_has_a_chinese_header_row_frozen_above_the_table():
+    sheets, _ = read_workbook(CLEAN / WORKBOOK)
+    spending = pl.read_parquet(CLEAN / "spending.parquet")
+    assert sheets["spending"][(0, _column_of(spending, "fiscal_year"))] == "年度"
+    assert sheets["spending"][(0, _column_of(spending, "amount_yuan"))] == "金额（元）"
+    with zipfile.ZipFile(CLEAN / WORKBOOK) as z:
+        names = sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+        assert 'state="frozen"' in z.read(names[1]).decode() and "<sheetView" in z.read(names[0]).decode()
+        workbook = z.read("xl/workbook.xml").decode()
+    assert workbook.index('name="README"') < workbook.index('name="facts"')

@@ -170,11 +170,55 @@ def readme_frames(tables: dict[str, pl.DataFrame], src: list[dict]) -> tuple[pl.
     return sheets, docs
 
 
+# Number formats by a column's declared type and unit: years without separators, money with two decimals,
+# fractions as percentages, counts as whole numbers; a column of mixed units (facts' value) as stored.
+YEAR_FORMAT, COUNT_FORMAT, MONEY_FORMAT, FRACTION_FORMAT = "0", "#,##0", "#,##0.00", "0.00%"
+_COUNT_UNITS = {"fact", "token", "indicator", "person", "seat", "staff", "call", "case", "seat user"}
+_PLAIN_INTEGER_UNITS = {"year", "line", "character", "month", "months per year or 1", ""}
+# Characters wider than a Latin letter in a spreadsheet column (CJK, full-width forms).
+_WIDE = range(0x2E80, 0xFFFF)
+MAX_WIDTH = 60
+
+
+def column_format(kind: str, unit: str) -> str | None:
+    """The Excel number format of a column of ``kind`` (data dictionary type) in ``unit``; None: as stored."""
+    if kind == "integer":
+        return YEAR_FORMAT if unit in _PLAIN_INTEGER_UNITS else COUNT_FORMAT
+    if kind == "float":
+        if unit == "yuan":
+            return MONEY_FORMAT
+        if unit == "fraction":
+            return FRACTION_FORMAT
+        if unit in _COUNT_UNITS or unit.startswith("person"):
+            return COUNT_FORMAT
+        return "General"   # a column of mixed units shows each number as stored, not to six decimals
+    return None
+
+
+def chinese_label(column: str, labels: dict[str, str]) -> str:
+    """A column's Chinese header (data/column_labels.csv: exact names, then ``*_suffix`` rows)."""
+    if column in labels:
+        return labels[column]
+    for pattern, label in labels.items():
+        if pattern.startswith("*") and column.endswith(pattern[1:]):
+            return f"{column[: -len(pattern) + 1]} {label}"
+    return column
+
+
+def _width(values: list[str]) -> int:
+    longest = max((sum(2 if ord(ch) in _WIDE else 1 for ch in v) for v in values), default=8)
+    return min(MAX_WIDTH, max(6, longest + 2))
+
+
 def write_workbook(tables: dict[str, pl.DataFrame], path: Path, src: list[dict]) -> Path:
-    """One sheet per table after a README sheet; fixed properties so a rebuild is byte-identical."""
+    """A README sheet, then one sheet per table: a Chinese header row above the table's own header, number
+    formats by unit, fitted widths, frozen headers; fixed properties so a rebuild is byte-identical."""
     import xlsxwriter
 
     sheets, docs = readme_frames(tables, src)
+    dictionary = field_dictionary()
+    labels = dict(pl.read_csv(resources.files("hotlinecompare").joinpath("data/column_labels.csv").read_bytes())
+                  .iter_rows())
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": "hotlinecompare clean tables", "created": WORKBOOK_CREATED,
                        "author": "hotlinecompare", "comments": "Built by `hotlinecompare build` from data/raw."})
@@ -183,8 +227,19 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: Path, src: list[dict])
                        "basis (budget / actual / estimate / target / authorized) is a column wherever it varies.")
     sheets.write_excel(wb, readme, position=(2, 0), table_name="sheets", autofit=False)
     docs.write_excel(wb, readme, position=(sheets.height + 5, 0), table_name="sources", autofit=False)
+    bold = wb.add_format({"bold": True})
     for name, frame in tables.items():
-        frame.write_excel(wb, name[:31], table_name=f"t_{name}", autofit=False, float_precision=6)
+        fields = dictionary.get(name, {})
+        formats = {c: f for c in frame.columns
+                   if (f := column_format(fields.get(c, {}).get("type", ""), fields.get(c, {}).get("unit", "")))}
+        widths = {c: _width([c, chinese_label(c, labels)] + [str(v) for v in frame[c].head(200).to_list()
+                                                              if v is not None]) for c in frame.columns}
+        sheet = wb.add_worksheet(name[:31])
+        for j, column in enumerate(frame.columns):
+            sheet.write_string(0, j, chinese_label(column, labels), bold)
+        frame.write_excel(wb, sheet, position=(1, 0), table_name=f"t_{name}", autofit=False, float_precision=6,
+                          column_formats=formats, column_widths=widths)
+        sheet.freeze_panes(2, 0)
     wb.close()
     return path
 
