@@ -14,6 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from hotlinecompare.harmonise.scope import note_texts
+from hotlinecompare.schema import table_schema
 
 BASIS_ORDER = ("actual", "budget", "estimate", "target", "authorized")
 SPENDING_MEASURE_ORDER = ("actual_spending", "amount", "adjusted_budget", "initial_budget")
@@ -140,25 +141,8 @@ def profile_table(spending: pl.DataFrame, staffing: pl.DataFrame, service: pl.Da
         row |= _counts_part(st)
         row |= _metrics_part(sv)
         rows.append(row)
-    frame = pl.DataFrame(rows, schema=_schema(category_keys), orient="row")
+    frame = pl.DataFrame(rows, schema=table_schema("city_profile"), orient="row")
     return frame.sort("city", "fiscal_year", nulls_last=True)
-
-
-def _schema(categories: list[str]) -> dict[str, pl.DataType]:
-    s: dict[str, pl.DataType] = {"city": pl.String, "city_zh": pl.String, "fiscal_year": pl.Int64,
-                                 "doc_ids": pl.String, "document_scope": pl.String, "spending_basis": pl.String,
-                                 "spending_measure": pl.String, "total_spending_yuan": pl.Float64,
-                                 "total_scope": pl.String, "project_spending_yuan": pl.Float64,
-                                 "itemised_yuan": pl.Float64}
-    s |= {f"share_{c}_pct": pl.Float64 for c in categories}
-    s |= {"total_like_for_like_yuan": pl.Float64, "like_for_like_scope": pl.String}
-    for kind in COUNT_KINDS:
-        s |= {kind: pl.Float64, f"{kind}_basis": pl.String}
-    s["staffing_detail"] = pl.String
-    for key in HEADLINE_METRICS:
-        s |= {key: pl.Float64, f"{key}_operator": pl.String, f"{key}_basis": pl.String}
-    s["other_satisfaction"] = pl.String
-    return s
 
 
 def with_note_texts(profile: pl.DataFrame, notes: pl.DataFrame) -> pl.DataFrame:

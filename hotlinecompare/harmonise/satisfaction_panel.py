@@ -72,22 +72,7 @@ FACT_ID_COLUMNS = ("satisfaction_fact_ids", "spending_fact_ids", "project_spendi
                    "seats_fact_ids", "seat_staff_fact_ids", "requests_fact_ids")
 CITE_ID_COLUMNS = ("satisfaction_cite_ids", "spending_cite_ids", "denominator_cite_ids")
 
-PANEL_SCHEMA: dict[str, pl.DataType] = {
-    "city": pl.String, "fiscal_year": pl.Int64, "basis": pl.String, "model_of": pl.String,
-    "measure": pl.String, "source_kind": pl.String, "satisfaction": pl.Float64, "satisfaction_operator": pl.String,
-    "period": pl.String, "spending_basis": pl.String, "spending_source_kind": pl.String,
-    "spending_measure": pl.String,
-    "spending_scope": pl.String, "spending_yuan": pl.Float64, "project_spending_yuan": pl.Float64,
-    "seats": pl.Float64, "seats_basis": pl.String, "spending_per_seat_yuan": pl.Float64,
-    "seat_staff": pl.Float64, "seat_staff_basis": pl.String, "seat_staff_operator": pl.String,
-    "spending_per_staff_yuan": pl.Float64, "requests": pl.Float64, "requests_basis": pl.String,
-    "requests_scope": pl.String, "spending_per_request_yuan": pl.Float64, "calls": pl.Float64,
-    "calls_basis": pl.String, "spending_per_call_yuan": pl.Float64, "population": pl.Float64,
-    "spending_per_resident_yuan": pl.Float64, "connection_rate": pl.Float64,
-    **{name: pl.String for name in FACT_ID_COLUMNS},
-    "fact_ids": pl.String, **{name: pl.String for name in CITE_ID_COLUMNS}, "cite_ids": pl.String,
-    "cited_scope": pl.String, "scope_note": pl.String, "panel_note": pl.String,
-}
+PANEL_SCHEMA: dict[str, pl.DataType] = table_schema("satisfaction_panel")
 DOCUMENT_REQUESTS_SCOPE = "city-wide, all platforms (as the document states it)"
 
 

@@ -14,6 +14,7 @@ import polars as pl
 
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.harmonise.vocabulary import squashed
+from hotlinecompare.schema import table_schema
 
 # A monthly rate times the months of a year is the annual cost (元/月 → yuan per year).
 MONTHS_PER_YEAR = 12
@@ -24,13 +25,8 @@ PER_YEAR = {"yuan": 1, "yuan_per_year": 1, "yuan_per_month": MONTHS_PER_YEAR,
 DECIMALS = 4
 # The bound a ceiling or floor in the denominator puts on the cost per unit.
 BOUND_FROM_DENOMINATOR = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "=": "=", "": "="}
-UNIT_COST_SCHEMA = {
-    "unit_cost_id": pl.String, "city": pl.String, "fiscal_year": pl.Int64, "basis": pl.String,
-    "employment_model": pl.String, "measure": pl.String, "variant": pl.String, "value_operator": pl.String,
-    "value_yuan": pl.Float64, "per": pl.String, "numerator_yuan": pl.Float64, "annualisation": pl.Int64,
-    "denominator": pl.Float64, "denominator_unit": pl.String, "formula": pl.String, "inputs": pl.String,
-    "numerator_fact_ids": pl.String, "denominator_fact_ids": pl.String, "caveats": pl.String,
-}
+# The unit_costs table before its scope notes are attached (harmonise/scope adds ``scope_note``).
+UNIT_COST_SCHEMA = {k: v for k, v in table_schema("unit_costs").items() if k != "scope_note"}
 
 
 def number_text(x: float) -> str:
