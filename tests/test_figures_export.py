@@ -9,8 +9,10 @@ are specified at the end.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import re
 import subprocess
 import sys
 import warnings
@@ -26,6 +28,7 @@ from hotlinecompare.output.figures import (
     LANGS,
     build_figure,
     export_figures,
+    figure_meta,
     label,
     load_figure_modules,
     registered,
@@ -195,7 +198,7 @@ def test_service_targets_are_hollow_and_outcomes_filled(tables):
     n_actual = service.filter(pl.col("basis") == "actual").select("city", "fiscal_year", "metric_key").unique().height
     assert len(markers) - len(hollow) == n_actual  # every filled marker is an actual outcome
     texts = _texts(fig)
-    assert "70.15%" in texts and "\u226580%" in texts  # 苏州 2022: the outcome and the target it missed
+    assert "70.15%" in texts and "\u226580.00%" in texts  # 苏州 2022: the outcome and the target it missed
 
 
 def test_spending_mix_adds_line_items_only(tables):
@@ -215,3 +218,121 @@ def test_guiyang_is_shown_as_published_and_on_the_earlier_scope(tables):
     bars = spending_bars(tables["spending"]).filter(pl.col("city") == "guiyang")
     assert bars.filter(pl.col("category") == NOT_ITEMISED)["fiscal_year"].to_list() == [2023]
     assert 2024 in bars.filter(pl.col("category") != NOT_ITEMISED)["fiscal_year"].to_list()
+
+
+# --- nothing off the canvas, labels apart, one number format per chart ------------------------
+
+MARGIN_PX = 3          # the outermost pixels of every PNG carry no ink
+INK_BELOW = 250        # grey level (0–255) darker than the white background
+# Defects of figure modules being rewritten elsewhere, each named; the rest of the suite holds them.
+KNOWN = {
+    ("leaders", "satisfaction_vs_spending"): "satisfaction.py: leader lines cross neighbouring point labels",
+    ("overlap", "cost_queue"): "costs.py: the agents-needed labels of neighbouring targets (72, 73) overlap",
+    ("numbers", "satisfaction_vs_spending"): "satisfaction.py: point labels write 98.1% beside 97.21% and ≥85%",
+    ("numbers", "cost_target_curve"): "costs.py: marker labels write ≥80% beside 70.15%",
+}
+
+
+def _cases(check: str) -> list:
+    return [pytest.param(name, lang, marks=pytest.mark.xfail(reason=KNOWN[check, name], strict=False))
+            if (check, name) in KNOWN else (name, lang) for name, lang in CASES]
+
+
+def _drawn(tables, name, lang):
+    """The figure as exported: drawn at 300 dpi, with its texts and their boxes in pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from hotlinecompare.output.figures.layout import drawn_texts, text_box
+
+    fig = build_figure(name, tables, lang=lang)
+    FigureCanvasAgg(fig)
+    fig.set_dpi(EXPORT_DPI)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = drawn_texts(fig, renderer)
+    return fig, renderer, texts, [text_box(t, renderer) for t in texts]
+
+
+@pytest.mark.parametrize("name,lang", CASES)
+def test_png_has_no_ink_in_its_outer_margin(exported, name, lang):
+    out, _, _ = exported
+    with Image.open(out / f"{name}_{lang}.png") as png:
+        grey = np.asarray(png.convert("L"))
+    edges = {"top": grey[:MARGIN_PX], "bottom": grey[-MARGIN_PX:],
+             "left": grey[:, :MARGIN_PX], "right": grey[:, -MARGIN_PX:]}
+    inked = {side: int((pixels < INK_BELOW).sum()) for side, pixels in edges.items() if (pixels < INK_BELOW).any()}
+    assert not inked, f"ink in the outer {MARGIN_PX} px (pixels per side): {inked}"
+
+
+@pytest.mark.parametrize("name,lang", CASES)
+def test_every_text_lies_inside_the_figure(tables, name, lang):
+    fig, _, texts, boxes = _drawn(tables, name, lang)
+    width, height = fig.bbox.width, fig.bbox.height
+    outside = [t.get_text()[:40] for t, b in zip(texts, boxes)
+               if b.x0 < 0 or b.y0 < 0 or b.x1 > width or b.y1 > height]
+    assert texts and not outside
+
+
+@pytest.mark.parametrize("name,lang", _cases("overlap"))
+def test_no_two_labels_overlap(tables, name, lang):
+    _, _, texts, boxes = _drawn(tables, name, lang)
+    overlaps = [(a.get_text()[:30], b.get_text()[:30])
+                for (a, box_a), (b, box_b) in itertools.combinations(zip(texts, boxes), 2)
+                if _overlap_px(box_a, box_b) > 1]
+    assert not overlaps
+
+
+@pytest.mark.parametrize("name,lang", _cases("leaders"))
+def test_no_leader_line_crosses_another_label(tables, name, lang):
+    from matplotlib.text import Annotation
+
+    _, _, texts, boxes = _drawn(tables, name, lang)
+    crossings = []
+    for text in texts:
+        arrow = getattr(text, "arrow_patch", None) if isinstance(text, Annotation) else None
+        if arrow is None:
+            continue
+        path = arrow.get_path().transformed(arrow.get_transform())
+        crossings += [(text.get_text()[:25], other.get_text()[:25]) for other, box in zip(texts, boxes)
+                      if other is not text and path.intersects_bbox(box.padded(-1), filled=False)]
+    assert not crossings
+
+
+@pytest.mark.parametrize("name,lang", _cases("numbers"))
+def test_value_labels_share_one_number_format_per_chart(tables, name, lang):
+    """Numbers that start a label line, and every percentage, use one count of decimals per kind."""
+    fig = build_figure(name, tables, lang=lang)
+    decimals: dict[str, set[int]] = {"percent": set(), "number": set()}
+    for text in (t.get_text() for ax in fig.axes for t in ax.texts):
+        for match in _PERCENT.finditer(text):
+            decimals["percent"].add(len(match.group(1) or ""))
+        for line in text.split("\n"):
+            match = _LEADING_NUMBER.match(line)
+            if match and not match.group(3):
+                decimals["number"].add(len(match.group(2) or ""))
+    assert all(len(found) <= 1 for found in decimals.values()), decimals
+
+
+def test_a_chart_in_wan_yuan_writes_two_decimals_on_every_bar(tables):
+    fig = build_figure("spending_mix_by_city", tables, lang="en")
+    values = [t.get_text().strip() for t in fig.axes[0].texts]
+    assert "725.00" in values and "2,754.90" in values
+    assert all(re.fullmatch(r"[\d,]+\.\d\d", v) for v in values)
+
+
+@pytest.mark.parametrize("name,lang", CASES)
+def test_the_source_note_is_plain_words_with_chinese_spacing(tables, name, lang):
+    note = figure_meta(build_figure(name, tables, lang=lang)).source_note
+    assert not re.search(r"\w/\w+\.(csv|toml|py|parquet|json)\b|hotlinecompare|data/", note), note
+    if lang == "zh":
+        assert not re.search(r"[。，；：、][ \t]", note), note
+
+
+def _overlap_px(a, b) -> float:
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return min(width, height) if width > 0 and height > 0 else 0.0
+
+
+_PERCENT = re.compile(r"\d(?:[\d,]*\d)?(?:\.(\d+))?%")
+_LEADING_NUMBER = re.compile(r"^\s*[≥≤<>+\-−]?\s*(\d[\d,]*)(?:\.(\d+))?(%?)")

@@ -1,8 +1,11 @@
-"""Notebook set-up and re-execution: deterministic display for nbval.
+"""Notebook set-up, display and re-execution: deterministic output for nbval.
 
 ``setup()`` pins polars' table display (the kernel inherits ``POLARS_FMT_*``
 variables, which would otherwise change every printed table) and applies the
-house figure style. ``execute(paths)`` re-runs notebooks in place.
+house figure style. In a cell, ``table(frame)`` shows a frame as a formatted
+table (output/tables.py) and ``figure(name, tables, lang=…)`` a registered
+figure with its caption as alt text (output/figures/display.py).
+``execute(paths)`` re-runs notebooks in place.
 """
 
 from __future__ import annotations
@@ -31,6 +34,20 @@ def setup() -> None:
     except ImportError:  # figures are optional for a data-only notebook
         return
     style.use_house_style()
+
+
+def table(frame, **options):
+    """``frame`` as a formatted display table; see hotlinecompare.output.tables.display_table."""
+    from hotlinecompare.output.tables import display_table
+
+    return display_table(frame, **options)
+
+
+def figure(name: str, tables, **options):
+    """A registered figure with its caption as alt text; see hotlinecompare.output.figures.display.show_figure."""
+    from hotlinecompare.output.figures.display import show_figure
+
+    return show_figure(name, tables, **options)
 
 
 def execute(paths: list[Path], timeout: int = 600) -> list[Path]:

@@ -165,15 +165,17 @@ def annual_cost_history(tables: dict[str, pl.DataFrame], *, lang: str = "zh"):
         colour = city_colour(city)
         for r in series.iter_rows(named=True):
             left.bar(r["fiscal_year"], r["value_yuan"] / divisor, width=0.62, **basis_bar_style(r["basis"], colour))
-            left.text(r["fiscal_year"], r["value_yuan"] / divisor, money_text(r["value_yuan"], lang),
-                      ha="center", va="bottom", fontsize=7)
+            left.annotate(money_text(r["value_yuan"], lang), (r["fiscal_year"], r["value_yuan"] / divisor),
+                          xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=7)
         for r in extra.iter_rows(named=True):
             left.plot([r["fiscal_year"] - 0.36, r["fiscal_year"] + 0.36], [r["value_yuan"] / divisor] * 2,
                       color=GAP_COLOUR, linestyle=":", linewidth=1.2)
+            # The leader drops straight from the label's right end, clear of the bar's own value label.
             left.annotate(label("cmp.history.other_figure", lang).format(value=money_text(r["value_yuan"], lang)),
-                          (r["fiscal_year"] + 0.36, r["value_yuan"] / divisor), xytext=(0, 14),
+                          (r["fiscal_year"] + 0.36, r["value_yuan"] / divisor), xytext=(0, 16),
                           textcoords="offset points", ha="right", va="bottom", fontsize=6.5, color=GAP_COLOUR,
-                          arrowprops={"arrowstyle": "-", "color": GAP_COLOUR, "linewidth": 0.6})
+                          arrowprops={"arrowstyle": "-", "color": GAP_COLOUR, "linewidth": 0.6, "relpos": (1, 0),
+                                      "shrinkA": 0, "shrinkB": 0})
         left.set_title(label("cmp.title.history", lang).format(city=city_label(city, lang)), loc="left")
         years = series["fiscal_year"].to_list()
         left.set_xticks(years, [f"{y}\n{basis_label(b, lang)}" for y, b in zip(years, series["basis"])])
@@ -194,8 +196,8 @@ def _draw_change(ax, change: pl.DataFrame, lang: str) -> None:
         for x, r in enumerate(rows.iter_rows(named=True)):
             style = basis_bar_style("estimate" if is_reconstructed(r["scope"]) else r["basis"], colour)
             ax.bar(x, r["amount_yuan"] / divisor, width=0.6, **style)
-            ax.text(x, r["amount_yuan"] / divisor, money_text(r["amount_yuan"], lang), ha="center", va="bottom",
-                    fontsize=7)
+            ax.annotate(money_text(r["amount_yuan"], lang), (x, r["amount_yuan"] / divisor), xytext=(0, 2),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7)
         first, last = rows["amount_yuan"][0], rows["amount_yuan"][-1]
         diff, rate = last - first, (last - first) / first
         ax.annotate("", xy=(len(years) - 1.3, last / divisor), xytext=(0.3, first / divisor),

@@ -17,6 +17,7 @@ from hotlinecompare.output.figures._common import (
     note,
     operator_text,
     percent,
+    percent_decimals,
     row_title,
     wrap,
 )
@@ -70,7 +71,7 @@ def gap_rows(rows: pl.DataFrame, service: pl.DataFrame, panel: str) -> list[tupl
 
 
 def _panel(ax, rows: pl.DataFrame, gaps: list[tuple[str, list[str]]], metrics: pl.DataFrame, panel: str,
-           lang: str, low: float) -> None:
+           lang: str, low: float, decimals: int) -> None:
     groups = rows.partition_by("city", "fiscal_year", "metric_key", maintain_order=True)
     labels = []
     for y, g in enumerate(groups):
@@ -88,11 +89,11 @@ def _panel(ax, rows: pl.DataFrame, gaps: list[tuple[str, list[str]]], metrics: p
         for t in target.iter_rows(named=True):
             ax.plot(t["value"], y, marker=marker, markersize=MARKER_SIZE, markerfacecolor="white",
                     markeredgecolor=colour, markeredgewidth=1.3, linestyle="none")
-            _line_label(ax, t["value"], y, operator_text(t["operator"]) + percent(t["value"]),
+            _line_label(ax, t["value"], y, operator_text(t["operator"]) + percent(t["value"], decimals),
                         right=not actual_right or not actual.height, color="#333333")
         for a in actual.iter_rows(named=True):
             ax.plot(a["value"], y, marker=marker, markersize=MARKER_SIZE, color=colour, linestyle="none")
-            _line_label(ax, a["value"], y, percent(a["value"]), right=actual_right, color=colour)
+            _line_label(ax, a["value"], y, percent(a["value"], decimals), right=actual_right, color=colour)
     for key, cities in gaps:
         names = label("source_note.document_separator", lang).join(city_label(c, lang) for c in cities)
         labels.append("")
@@ -114,9 +115,10 @@ def service_targets_actuals(tables: dict[str, pl.DataFrame], *, lang: str = "zh"
     used = pl.concat([r for _, r in panels])
     # A common scale from a round 10 % below the lowest value, so the panels compare at a glance.
     low = max(0.0, (int(used["value"].min() * 10) - 1) / 10) if used.height else 0.0
+    decimals = percent_decimals(used["value"])  # one format for every value label of the chart
     fig, axes = new_figure(1, 2, width_in=6.3, height_in=4.4, width_ratios=[1, 1.35])
     for ax, (panel, rows) in zip(axes, panels):
-        _panel(ax, rows, gap_rows(rows, tables["service"], panel), tables["metrics"], panel, lang, low)
+        _panel(ax, rows, gap_rows(rows, tables["service"], panel), tables["metrics"], panel, lang, low, decimals)
     grey = "#555555"
     handles = [
         Line2D([], [], marker="o", markersize=MARKER_SIZE, markerfacecolor="white", markeredgecolor=grey,

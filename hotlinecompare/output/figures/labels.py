@@ -8,6 +8,7 @@ one place and the Chinese and English versions stay side by side.
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from importlib import resources
 
@@ -72,3 +73,14 @@ def _load_labels() -> dict[str, dict[str, str]]:
                 raise HotlineError(f"duplicate label key {key!r}", file=path, line=line)
             table[key] = {lang: row[lang] for lang in LANGS}
     return table
+
+
+# Full-width punctuation carries its own spacing: a space before or after it is a typo ("年。 假设").
+_FULL_WIDTH_PUNCTUATION = "。，；：、！？（）《》「」『』【】"
+_SPACE_AFTER = re.compile(f"(?<=[{_FULL_WIDTH_PUNCTUATION}])[ \\t\\u3000]+")
+_SPACE_BEFORE = re.compile(f"[ \\t\\u3000]+(?=[{_FULL_WIDTH_PUNCTUATION}])")
+
+
+def tidy_spacing(text: str) -> str:
+    """``text`` without spaces next to Chinese full-width punctuation."""
+    return _SPACE_BEFORE.sub("", _SPACE_AFTER.sub("", text))

@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.text import Text
-from matplotlib.textpath import TextToPath
 
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.output.figures.labels import DEFAULT_LANG, LANGS, check_lang, label
+from hotlinecompare.output.figures.labels import DEFAULT_LANG, LANGS, check_lang, label, tidy_spacing
+from hotlinecompare.output.figures.layout import fitted_layout, wrap_to_width
 from hotlinecompare.output.figures.style import EXPORT_DPI, NOTE_COLOUR, NOTE_FONT_PT, house_style, use_house_style
 
 # fn(tables: dict[str, polars.DataFrame], *, lang: str = "zh") -> Figure
@@ -99,14 +98,20 @@ def source_note_text(documents: Sequence[str], basis: str, year: int | str | Non
 
 
 def add_source_note(fig: Figure, text: str) -> Text:
-    """Write ``text`` in small grey type below the axes (replacing any earlier note) and record it."""
+    """Write ``text`` in small grey type below the axes (replacing any earlier note) and record it.
+
+    The note is wrapped to the figure's width as the 300-dpi PNG draws it, so no line runs off the
+    canvas, and spaces after Chinese full-width punctuation are dropped ("年。 假设" → "年。假设").
+    """
     for old in [t for t in fig.texts if t.get_gid() == _NOTE_GID]:
         old.remove()
+    text = tidy_spacing(text)
     width_in, height_in = fig.get_size_inches()
-    lines = _wrap(text, max_width_pt=(width_in - 2 * _NOTE_PAD_IN) * 72)
+    lines = wrap_to_width(text, max_width_pt=(width_in - 2 * _NOTE_PAD_IN) * 72, fontsize=NOTE_FONT_PT)
     note = fig.text(_NOTE_PAD_IN / width_in, _NOTE_PAD_IN / height_in, "\n".join(lines),
                     ha="left", va="bottom", fontsize=NOTE_FONT_PT, color=NOTE_COLOUR,
                     linespacing=_LINE_SPACING, gid=_NOTE_GID)
+    note.set_in_layout(False)  # placed by hand; the layout keeps clear of it through the reserved bottom
     note_height_in = len(lines) * NOTE_FONT_PT * _LINE_SPACING / 72 + 2 * _NOTE_PAD_IN
     _reserve_bottom(fig, note_height_in / height_in)
     _update_meta(fig, source_note=text)
@@ -122,36 +127,6 @@ def _reserve_bottom(fig: Figure, fraction: float) -> None:
         engine.set(rect=(0, fraction, 1, 1))  # left, bottom, right, top
     else:
         fig.subplots_adjust(bottom=fig.subplotpars.bottom + fraction)
-
-
-# matplotlib wraps only at spaces, which Chinese lacks: wrap here, after any CJK character
-# or Latin word, never putting closing punctuation at the start of a line.
-_TOKEN = re.compile(r"[\u2e80-\uffff]|\S+?(?=[\u2e80-\uffff])|\S+|\s+")
-_NO_LINE_START = set("，。；：、）》」』！？,.;:)")
-
-
-def _wrap(text: str, max_width_pt: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``max_width_pt`` in the source-note font."""
-    font = FontProperties(size=NOTE_FONT_PT)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for token in _TOKEN.findall(paragraph):
-            too_wide = _width_pt(line + token.rstrip(), font) > max_width_pt
-            if too_wide and line.strip() and token[0] not in _NO_LINE_START:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            else:
-                line += token
-        lines.append(line.rstrip())
-    return lines
-
-
-def _width_pt(text: str, font: FontProperties) -> float:
-    return _TEXT_TO_PATH.get_text_width_height_descent(text, font, ismath=False)[0]
-
-
-_TEXT_TO_PATH = TextToPath()
 
 
 # --- the registry -----------------------------------------------------------------------------
@@ -247,6 +222,7 @@ class FigureRegistry(Mapping[str, FigureSpec]):
             _close(fig)
             raise HotlineError(f"figure {name!r} has no source note",
                                hint="call add_source_note(fig, source_note_text(...)) before returning")
+        fitted_layout(fig)  # whatever layout the function chose, nothing is drawn off the canvas
         _update_meta(fig, name=name, lang=lang, caption=spec.caption(lang))
         return fig
 
@@ -279,7 +255,7 @@ class FigureRegistry(Mapping[str, FigureSpec]):
 REGISTRY = FigureRegistry()
 register = REGISTRY.register
 
-_FRAMEWORK_MODULES = {"labels", "registry", "style"}
+_FRAMEWORK_MODULES = {"display", "labels", "layout", "registry", "style", "truetype"}
 
 
 def load_figure_modules(package: str = "hotlinecompare.output.figures") -> None:

@@ -6,12 +6,10 @@ notebook; use ``with house_style():`` where the previous rcParams must come back
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,9 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.extract.places import load_registry
 from hotlinecompare.output.figures.labels import DEFAULT_LANG, check_lang
+from hotlinecompare.output.figures.layout import FittedLayout
 
 # A4 half-page figures: 16 cm wide, read at 100 %.
 FIGURE_WIDTH_IN = 6.3
@@ -38,11 +38,9 @@ SANS_SERIF = [CJK_FAMILY, "DejaVu Sans"]
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with common colour-vision deficiencies.
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 
-CITIES_PATH = resources.files("hotlinecompare") / "data" / "cities.csv"
-_CITY_COLUMNS = [
-    "city_key", "name_zh", "name_en", "pinyin", "admin_level", "colour_hex", "hatch", "marker",
-]
-_ADMIN_LEVELS = ("city", "district")
+# Cities are the places of the registry (data/raw/places.csv, see extract/places.py) that have a look;
+# `add` gives a new place the first unused look of data/place_palette.csv.
+CITIES_PATH = "data/raw/places.csv"
 
 
 # --- fonts and theme -------------------------------------------------------------------------
@@ -131,7 +129,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width_in: float = FIGURE_WIDTH
     once (as the cell's value) rather than twice.
     """
     use_house_style()
-    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    fig = Figure(figsize=(width_in, height_in), layout=FittedLayout())
     return fig, fig.subplots(nrows, ncols, **subplots_kw)
 
 
@@ -145,7 +143,7 @@ def greyscale(colour: str) -> float:
 
 @dataclass(frozen=True)
 class City:
-    """One row of cities.csv: a place's names and its fixed look in every chart."""
+    """A place of the registry with a look: its names and its fixed colour, hatch and marker in every chart."""
 
     key: str
     name_zh: str
@@ -161,13 +159,13 @@ class City:
 
 
 class UnknownCityError(HotlineError, KeyError):
-    """A city key that cities.csv does not define."""
+    """A city key that has no look in the place registry."""
 
     __str__ = BaseException.__str__
 
 
 def cities() -> tuple[City, ...]:
-    """All cities in cities.csv order, which is also the order to plot them in."""
+    """All cities in registry order, which is also the order to plot them in."""
     return tuple(_load_cities().values())
 
 
@@ -213,26 +211,20 @@ def city_line_style(city_key: str) -> dict[str, str]:
     return {"color": c.colour, "marker": c.marker}
 
 
-@cache
 def _load_cities() -> dict[str, City]:
-    path = str(CITIES_PATH)
-    with CITIES_PATH.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames != _CITY_COLUMNS:
-            raise HotlineError("unexpected columns in the city table", file=path, line=1,
-                               found=",".join(reader.fieldnames or []), expected=",".join(_CITY_COLUMNS))
-        table: dict[str, City] = {}
-        for line, row in enumerate(reader, start=2):
-            if row["city_key"] in table:
-                raise HotlineError(f"duplicate city key {row['city_key']!r}", file=path, line=line)
-            if row["admin_level"] not in _ADMIN_LEVELS:
-                raise HotlineError("unknown admin_level", file=path, line=line,
-                                   found=row["admin_level"], expected=" or ".join(_ADMIN_LEVELS))
-            if not mcolors.is_color_like(row["colour_hex"]):
-                raise HotlineError("colour_hex is not a colour", file=path, line=line,
-                                   found=row["colour_hex"])
-            table[row["city_key"]] = City(
-                key=row["city_key"], name_zh=row["name_zh"], name_en=row["name_en"],
-                pinyin=row["pinyin"], admin_level=row["admin_level"], colour=row["colour_hex"],
-                hatch=row["hatch"], marker=row["marker"])
+    return _styled(load_registry())
+
+
+@cache
+def _styled(registry: tuple) -> dict[str, City]:
+    table: dict[str, City] = {}
+    for place in registry:
+        if not place.colour_hex:   # a reference row (a parent, a place without documents): not drawn
+            continue
+        if not mcolors.is_color_like(place.colour_hex):
+            raise HotlineError("colour_hex is not a colour", file=CITIES_PATH, found=place.colour_hex,
+                               hint=f"fix the row of {place.key!r}")
+        table[place.key] = City(key=place.key, name_zh=place.name_zh, name_en=place.name_en, pinyin=place.pinyin,
+                                admin_level=place.admin_level, colour=place.colour_hex, hatch=place.hatch,
+                                marker=place.marker)
     return table
