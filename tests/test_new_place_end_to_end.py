@@ -102,15 +102,17 @@ def test_notebook_02_tables_and_compare_run_on_the_project(project, monkeypatch)
     assert (compared.filter(pl.col("city") == "zhungeer")["city_label"] != "").all()
 
 
-# Known gap outside harmonise: a figure's source note looks up a label doc.<doc_id> in the package's
-# labels.csv, which a new document does not have (MissingLabelError). strict: remove the mark once fixed.
-@pytest.mark.xfail(strict=True, reason="figure source notes need a package label per document (doc.<doc_id>)")
+# A new document has no label in the package's labels.csv: its source note names it by the manifest's title.
 @pytest.mark.parametrize("figure", ["spending_mix_by_city", "staffing_models", "service_targets_actuals"])
 def test_notebook_02_figures_build_on_the_project(project, monkeypatch, figure):
     from hotlinecompare.output.figures.registry import build_figure
 
+    from hotlinecompare.output.figures.registry import figure_meta
+
     monkeypatch.setenv("HOTLINECOMPARE_ROOT", str(project))
-    build_figure(figure, {name: load(project, name) for name in NOTEBOOK_TABLES}, lang="en")
+    fig = build_figure(figure, {name: load(project, name) for name in NOTEBOOK_TABLES}, lang="en")
+    note = figure_meta(fig).source_note or ""
+    assert "doc." not in note   # every document named in words, the new ones by their manifest title
 
 
 def test_notebook_02_figures_without_document_notes_build_on_the_project(project, monkeypatch):

@@ -30,7 +30,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.text import Text
 
 from hotlinecompare.errors import HotlineError
-from hotlinecompare.output.figures.labels import DEFAULT_LANG, LANGS, check_lang, label, tidy_spacing
+from hotlinecompare.output.figures.labels import DEFAULT_LANG, LANGS, MissingLabelError, check_lang, label, tidy_spacing
 from hotlinecompare.output.figures.layout import fitted_layout, wrap_to_width
 from hotlinecompare.output.figures.style import EXPORT_DPI, NOTE_COLOUR, NOTE_FONT_PT, house_style, use_house_style
 
@@ -91,10 +91,38 @@ def source_note_text(documents: Sequence[str], basis: str, year: int | str | Non
     """
     separator = label("source_note.document_separator", lang)
     return label("source_note.template", lang).format(
-        documents=separator.join(label(key, lang) for key in documents),
+        documents=separator.join(document_label(key, lang) for key in documents),
         basis=label(basis, lang),
         year=label("year.undated", lang) if year is None else year,
     )
+
+
+def document_label(key: str, lang: str = DEFAULT_LANG) -> str:
+    """A source document's name in a note: its label ("doc.<doc_id>") where labels.csv has one (the seeds),
+    else the title the project's manifest recorded when the document was added, with its place and year."""
+    try:
+        return label(key, lang)
+    except MissingLabelError:
+        if not key.startswith("doc."):
+            raise
+    row = _manifest_rows().get(key.removeprefix("doc."))
+    if row is None:
+        return key.removeprefix("doc.")
+    year = row["fiscal_year"] or label("year.undated", lang)
+    if lang == "zh":
+        return f"{row['city_zh']}{year}年《{row['doc_kind']}》" if row["doc_kind"] else f"{row['city_zh']} {year}"
+    return f"{row['city'].capitalize()} {year} {row['parser'].replace('_', ' ')} ({row['city_zh']})"
+
+
+def _manifest_rows() -> dict[str, dict]:
+    """The project's manifest rows by doc_id (none outside a project)."""
+    from hotlinecompare import paths
+    from hotlinecompare.extract.raw import read_manifest
+
+    try:
+        return {r["doc_id"]: r for r in read_manifest(paths.raw_dir())}
+    except HotlineError:
+        return {}
 
 
 def add_source_note(fig: Figure, text: str) -> Text:
