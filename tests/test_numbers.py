@@ -94,3 +94,13 @@ def test_read_cell_never_raises(text):
                                                    (97.28, "%", 0.9728), (2176.89, "万元", 21768900.0)])
 def test_standardise_is_exact_on_written_decimals(value, unit, expected):
     assert standardise(value, unit)[0] == expected
+
+
+def test_scientific_notation_is_one_token_never_part_of_a_name():
+    from hotlinecompare.extract.trial import check_bytes
+
+    text = "某市12345热线中心2024年工作情况\n系数 1e308 和 2.5E-3，5G 平台\n"
+    unparsed = check_bytes(text.encode(), "x.txt", city="suzhou", year="2024").build.unparsed
+    rows = {r["tokens"]: r["reason_code"] for r in unparsed.iter_rows(named=True)}
+    assert rows["1e308; 2.5E-3"] == "unrecognised"
+    assert rows["5"] == "name_digits"

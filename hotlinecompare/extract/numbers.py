@@ -30,7 +30,8 @@ _NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.[ ]?\d+)?)"
 _OPERATOR = r">=|<=|≥|≤|=|>|<"
 _NUMBER_RE = re.compile(_NUMBER)
 _CELL = re.compile(rf"^\s*(?P<op>{_OPERATOR})?\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s]\S*?)?\s*$")
-_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.[ ]?\d+)?")
+# A number as written; scientific notation (1e308, 2.5E-3) is one token, read as such or left unrecognised.
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.[ ]?\d+)?(?:[eE][+-]?\d+)?")
 # A unit written after a number in a cell: short, no digits, CJK or a few symbols.
 _UNIT_SHAPE = re.compile(r"^(?:%|[\u4e00-\u9fff]{1,4}(?:/[\u4e00-\u9fff]{1,3}){0,2})$")
 
