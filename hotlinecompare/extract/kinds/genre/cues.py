@@ -43,6 +43,18 @@ class Cues:
     basis_after: tuple[tuple[str, str], ...]   # (word, basis) right after a number: 97%目标
     part_of: tuple[str, ...]        # 其中: what follows is part of the number before
     bracket_basis: tuple[tuple[str, str], ...]   # (unit, basis) of a number in brackets after a name
+    not_previous_year: tuple[str, ...]   # 上年结转: this year's money, though it names 上年
+    label_tail: tuple[str, ...]     # a line starting with these continues the name on the line before
+    label_end: tuple[str, ...]      # …unless that line already ends a name with one of these
+    value_column: tuple[str, ...]   # a header naming values though no basis, unit or rate says so (增减)
+    ratio_unit: dict[str, str]      # a name of a ratio → its unit (每十万人座席 → 个/十万人)
+    description_column: tuple[str, ...]   # a column describing the row (绩效标准): not its name
+    description_cell: tuple[str, ...]     # a cell starting so describes its row (反映…)
+    rate_of: tuple[tuple[str, str], ...]  # (word, basis): 完成…的 118.3% is a rate of completion
+    level_from: tuple[str, ...]     # 由, 从: the level a change starts from
+    level_to: tuple[str, ...]       # 至, 到: a change word ending so names the level reached
+    operator_clause: dict[str, str]   # 约占…的58%: a qualifier earlier in the clause
+    bare_value_after: tuple[str, ...]   # 均为 0: a bare number in the unit of the quantity before
 
 
 def _read(name: str) -> list[dict]:
@@ -68,7 +80,10 @@ def cues() -> Cues:
                 words("threshold_before"), words("not_basis"), words("basis_header"), words("text_column"),
                 mapping("implied_unit"), words("implied_unit_not"), words("comparison"),
                 tuple(mapping("basis_after").items()), words("part_of"),
-                tuple(mapping("bracket_basis").items()))
+                tuple(mapping("bracket_basis").items()), words("not_previous_year"),
+                words("label_tail"), words("label_end"), words("value_column"), mapping("ratio_unit"),
+                words("description_column"), words("description_cell"), tuple(mapping("rate_of").items()),
+                words("level_from"), words("level_to"), mapping("operator_clause"), words("bare_value_after"))
 
 
 @cache

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hotlinecompare.extract.extraction import BASES, Extraction
-from hotlinecompare.extract.kinds.genre.meaning import Context, basis_of, clause_of, measure_of, operator_of, year_of
+from hotlinecompare.extract.kinds.genre.meaning import Context, basis_of, clause_of, measure_of, operator_of
 from hotlinecompare.extract.kinds.genre.quantities import Quantity
+from hotlinecompare.extract.kinds.genre.when import period_of, year_of
 from hotlinecompare.extract.numbers import standardise
 
 
@@ -25,8 +26,9 @@ class GenreExtraction(Extraction):
         item = ctx.label or clause_of(ctx.text, q.start).strip()
         if basis and basis not in BASES:
             raise ValueError(f"basis {basis!r} is not one of {BASES}")
-        return self._row(line, offset + q.start, offset + q.end, year_of(q, ctx, measure), basis, table,
-                         section, item, "", "", "", measure, "annual",
+        year = year_of(q, ctx, measure)
+        return self._row(line, offset + q.start, offset + q.end, year, basis, table,
+                         section, item, "", "", "", measure, period_of(q, ctx, year),
                          f"column {ctx.column}" if ctx.column else "",
                          operator_of(q, basis), q.value, unit_in_force,
                          "cell" if written else unit_from, value_std, unit_std, "")

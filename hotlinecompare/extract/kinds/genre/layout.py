@@ -22,6 +22,8 @@ UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|亿元|件|人
 UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元|亿元|件|通|人|个|秒|分钟|万件|万通|人次|件次|%|席|分|辆|台|名|次|条|项|户)\s*[）)]")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 SUM_CELL = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s?\+\s?\d+(?:\.\d+)?)+\s*$")
+# A cell that says "none" in a table of values.
+PLACEHOLDERS = frozenset({"/", "／", "—", "——", "-", "－", "--"})
 PROSE_MARKS = re.compile(r"[，。；：！？,;]")
 
 
@@ -92,10 +94,11 @@ def is_number_cell(text: str) -> bool:
 
 
 def is_value_line(text: str) -> bool:
-    """Every cell of the line is a number (``41236``, ``97.35%``, ``3,892,000.00    2,930,000.00``)."""
+    """Every cell of the line is a number (``41236``, ``97.35%``, ``3,892,000.00    2,930,000.00``) or
+    a placeholder for none (``/``, ``—``) that keeps the next cells under their columns."""
     spans = cells(text)
-    return bool(spans) and all(is_number_cell(text[s:e]) or sum_cell(text[s:e]) for s, e in spans if e > s) \
-        and any(e > s for s, e in spans)
+    return bool(spans) and all(is_number_cell(text[s:e]) or sum_cell(text[s:e]) or text[s:e] in PLACEHOLDERS
+                               for s, e in spans if e > s) and any(e > s for s, e in spans)
 
 
 def sum_cell(text: str) -> tuple[tuple[int, int], ...]:

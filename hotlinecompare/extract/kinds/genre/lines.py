@@ -46,6 +46,9 @@ def implied_unit(*names: str) -> str:
     """The unit a column or row name implies for its bare numbers (派转量 → 件), else ""."""
     c = cues()
     for name in names:
+        ratio = next((unit for word, unit in c.ratio_unit.items() if word in name), "")
+        if ratio:
+            return ratio
         if not name or len(name) > IMPLYING_NAME or any(w in name for w in c.implied_unit_not):
             continue
         for word, unit in c.implied_unit.items():

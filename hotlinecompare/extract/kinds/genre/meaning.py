@@ -7,7 +7,10 @@ label's cue; the number it is part of (其中 …, a list joined by 、, a share
 it); the last cue of a lead-in earlier in its sentence (a clause without a number of its own, or
 the end of the line before when a sentence wraps); a plan section (下步工作) makes targets; a floor
 or ceiling (不低于, 以上, 控制在…以内) is a target in the kinds whose defaults say so; else the kind's
-default (money may have its own). ``none`` is written as an empty basis.
+default (money may have its own). ``none`` is written as an empty basis. Before the clause's cue: a
+rate of completing something is an outcome (完成年度目标…的118.3%), the level a change starts from
+is an outcome (由40个增加至48个) and the level it reaches is a target in a plan, and a number in
+brackets after a name is that name's (年度目标（8万件）). The year and period are in :mod:`.when`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from hotlinecompare.extract.kinds.genre.cues import cues, kind_defaults
+from hotlinecompare.extract.kinds.genre.periods import Period
 from hotlinecompare.extract.kinds.genre.quantities import Quantity
 from hotlinecompare.extract.numbers import all_units
 
@@ -26,7 +30,7 @@ CLAUSE_BREAK = re.compile(r"[，。；;：:,、（）()|\t\u3000]|其中|\s{2,}"
 QUANTITY_DIGITS = re.compile(r"\d+(?:\.\d+)?(?!\d|\.\d|\s*[年月日号])")
 LAST_DIGIT = re.compile(r".*\d", re.S)
 SENTENCE_BREAK = re.compile(r"[。；;！!？?]")
-YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 # A price (万元/席/年) is money too: a target form requests it as budget.
 MONEY_KINDS = ("money", "money_rate")
 UNIT_KIND_MEASURE = {"money": "amount", "money_rate": "amount", "duration": "amount", "count": "count",
@@ -45,8 +49,10 @@ class Context:
     lead: str = ""             # the line before, when this line continues its sentence
     prev_end: int = -1         # where the quantity before this one in ``text`` ends (-1: none)
     prev_basis: str = ""       # that quantity's basis
+    title_period: Period | None = None   # the period the document's title names
 
 
+@lru_cache(maxsize=65536)
 def clause_of(text: str, pos: int) -> str:
     """The words before ``pos`` back to the previous clause break."""
     head = text[max(0, pos - 40):pos]
@@ -54,6 +60,7 @@ def clause_of(text: str, pos: int) -> str:
     return parts[-1] if parts[-1].strip() or len(parts) == 1 else parts[-2]
 
 
+@lru_cache(maxsize=65536)
 def sentence_of(text: str, pos: int) -> str:
     return SENTENCE_BREAK.split(text[max(0, pos - 160):pos])[-1]
 
@@ -132,13 +139,17 @@ def _compiled_base(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ").*$") if words else re.compile(r"(?!)")
 
 
+def _bracketed(ctx: Context, q: Quantity) -> str | None:
+    """What a number in brackets after a name is: a weight (产出指标（50分）) or the value of the name
+    (年度目标（8万件）: the name's last cue)."""
+    if ctx.text[q.start - 1:q.start] in ("（", "(") and ctx.text[q.end:q.end + 1] in ("）", ")"):
+        return dict(cues().bracket_basis).get(q.unit) or _last_cue(clause_of(ctx.text, q.start - 1))
+    return None
+
+
 def _after_cue(ctx: Context, q: Quantity) -> str | None:
-    """A cue right after the number (97%目标), or what a number in brackets after a name is (产出指标（50分）)."""
+    """A cue right after the number (97%目标)."""
     tail = ctx.text[q.end:q.end + 4]
-    if ctx.text[q.start - 1:q.start] in ("（", "(") and tail[:1] in ("）", ")"):
-        bracketed = dict(cues().bracket_basis).get(q.unit)
-        if bracketed:
-            return bracketed
     return next((basis for word, basis in cues().basis_after if tail.startswith(word)), None)
 
 
@@ -163,13 +174,49 @@ def _lead_in_cue(ctx: Context, q: Quantity, before: str) -> str | None:
     return _last_cue("|".join(kept)) if kept else None
 
 
+def _rate_of_completion(ctx: Context, q: Quantity, measure: str) -> str | None:
+    """完成年度目标（8万件）的118.3%: a rate of completing something is an outcome, whatever it completes."""
+    if measure != "rate":
+        return None
+    head = BRACKETED.sub("", sentence_of(ctx.text, q.start))
+    return next((basis for word, basis in cues().rate_of if re.search(re.escape(word) + r"[^，,；;]*的\s*$", head)),
+                None)
+
+
+def is_plan_kind(kind: str) -> bool:
+    """A kind whose figures are plans (a budget, a target form): a level to be reached is a target."""
+    d = kind_defaults(kind)
+    return d.default_basis in ("budget", "target") and d.qualifier_basis == "target"
+
+
+def level_role(text: str, q: Quantity) -> str:
+    """``由40个增加至48个``: "from" for the level before (40), "to" for the level reached (48), else ""."""
+    c = cues()
+    if q.qualifier and any(q.qualifier.endswith(w) for w in c.level_to):
+        return "to"
+    head = text[max(0, q.start - 4):q.start].rstrip()
+    if any(head.endswith(w) for w in c.level_from) and _change_to().match(text, q.end):
+        return "from"
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _change_to() -> re.Pattern[str]:
+    c = cues()
+    return re.compile(r"\s*(?:" + "|".join(map(re.escape, c.change)) + ")(?:" + "|".join(map(re.escape, c.level_to)) + ")")
+
+
 def basis_of(q: Quantity, ctx: Context, measure: str) -> str:
     d = kind_defaults(ctx.kind)
     before = _own_clause(ctx, q, measure)
     clause = before + ctx.text[q.start:q.num_start]
-    basis = (_first_cue(ctx.column) if ctx.column else None) or _first_cue(clause) or _after_cue(ctx, q) \
+    level = level_role(ctx.text, q)
+    basis = (_first_cue(ctx.column) if ctx.column else None) or _rate_of_completion(ctx, q, measure) \
+        or ("actual" if level == "from" else None) or _bracketed(ctx, q) or _first_cue(clause) or _after_cue(ctx, q) \
         or (_first_cue(ctx.label) if ctx.label else None) or _inherited(ctx, q, measure) \
         or _lead_in_cue(ctx, q, before)
+    if basis is None and level == "to" and (ctx.plan_section or is_plan_kind(ctx.kind)):
+        basis = "target"
     if basis is None and ctx.plan_section:
         basis = "target"
     if basis is None and d.qualifier_basis and q.operator in (">=", "<=", "<") and measure != "change":
@@ -185,16 +232,3 @@ def basis_of(q: Quantity, ctx: Context, measure: str) -> str:
 def operator_of(q: Quantity, basis: str) -> str:
     """达到 is a floor in a target and a plain value in a result."""
     return "=" if q.qualifier == "达到" and basis != "target" else q.operator
-
-
-def year_of(q: Quantity, ctx: Context, measure: str) -> int | None:
-    clause = clause_of(ctx.text, q.start)
-    sentence = sentence_of(ctx.text, q.start)
-    years = YEAR.findall(clause) or YEAR.findall(ctx.column) or YEAR.findall(sentence)
-    if years:
-        return int(years[-1])
-    if measure != "change" and ctx.year is not None and any(w in clause + ctx.column for w in cues().previous_year):
-        return ctx.year - 1
-    if ctx.plan_section and ctx.section_year:
-        return ctx.section_year
-    return ctx.year

@@ -7,6 +7,7 @@ numbers inside furniture (dates, years, index numbers, …) are left to ``data/t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ from hotlinecompare.extract.numbers import all_units, normalise
 
 # After ×, a price is a factor of a cost formula (座席15个×12.4万元/席/年) and still a quantity.
 PRICE_KINDS = ("money", "money_rate")
+CLAUSE_BREAK = re.compile(r"[，。；;：:,、\d]")
 OPERATOR_SYMBOLS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", ">": ">", "<": "<"}
 
 
@@ -75,6 +77,9 @@ def _find(text: str) -> tuple[Quantity, ...]:
             op = c.operator_after[m.group("post")]
             if word in c.operator_before:
                 word = ""   # 达到52%以上: the 以上 is the operator, 达到 only says "reached"
+        if not op or op == "=":
+            clause = CLAUSE_BREAK.split(norm[max(0, n0 - 16):n0])[-1]
+            op = next((o for w, o in c.operator_clause.items() if w in clause), op)
         direction = c.change.get(word, 0)
         value = to_float(m.group("num"))
         start = m.start("pre") if pre else (m.start("op") if m.group("op") else n0)

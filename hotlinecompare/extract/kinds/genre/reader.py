@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from hotlinecompare.extract.document import Document
+from hotlinecompare.extract.kinds.genre.bare import bare_quantities
 from hotlinecompare.extract.kinds.genre.cues import cell_pattern, cues
 from hotlinecompare.extract.kinds.genre.facts import GenreExtraction
+from hotlinecompare.extract.kinds.genre.headers import join_row_label, merge_fragments, value_columns
 from hotlinecompare.extract.kinds.genre.layout import (
     HEADING,
     UNIT_NOTE,
@@ -30,7 +32,8 @@ from hotlinecompare.extract.kinds.genre.layout import (
     unit_in,
 )
 from hotlinecompare.extract.kinds.genre.lines import covers, implied_unit, label_and_number, next_line
-from hotlinecompare.extract.kinds.genre.meaning import YEAR, Context
+from hotlinecompare.extract.kinds.genre.meaning import Context
+from hotlinecompare.extract.kinds.genre.periods import YEAR, Period, title_period
 from hotlinecompare.extract.kinds.genre.quantities import OPERATOR_SYMBOLS, Quantity, find, to_float
 from hotlinecompare.extract.numbers import all_units, normalise
 
@@ -54,15 +57,18 @@ class State:
     score_slots: dict[int, str] = field(default_factory=dict)   # row position → 分值 / 得分
     basis_header: str = ""                               # a part of the table headed 预算数 / 决算数
     columns: list[str] = field(default_factory=list)     # the value columns of a one-cell-per-line table
+    text_columns: int = 0                                # how many columns of names come before them
+    row_columns: list[str] = field(default_factory=list)  # the columns the current row's values line up with
     block_unit: str = ""                                 # a unit its header states (项目资金（万元）)
     label_unit: str = ""                                 # a label line's unit for ``label：value`` lines
+    title_period: Period | None = None                   # the period the title names (2024年6月)
 
 
 def read(doc: Document, kind: str) -> GenreExtraction:
     """Every quantity of ``doc`` read as the genre of ``kind`` (its default basis and cues)."""
     ex = GenreExtraction(doc)
-    st = State()
     lines = doc.lines
+    st = State(title_period=title_period(lines, doc.fiscal_year))
     for n, text in enumerate(lines, start=1):
         if not text.strip() or is_rule(text) or is_empty_row(text):
             continue
@@ -93,7 +99,8 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             if st.column:   # a label after values starts the next row of a one-cell-per-line table
                 st.labels, st.column = [], 0
             label = word or cell_text(text)
-            st.labels.append(label)
+            if not (note and note.group(0) == normalise(label)):   # 单位：万元 is a note, not a cell
+                st.labels.append(label)
             if label in cues().basis_header:
                 st.basis_header = label
             st.label_unit = unit_in(label) or st.label_unit
@@ -110,7 +117,8 @@ def _enter_section(st: State, text: str) -> None:
         st.plan_section = any(w in text for w in cues().target_section)
         st.plan_level = level
     years = YEAR.findall(text)
-    st.section_year = int(years[-1]) if years else None
+    if years or not (st.plan_section and level > st.plan_level):   # a plan's sub-heading keeps its year
+        st.section_year = int(years[-1]) if years else None
 
 
 def _end_block(st: State) -> None:
@@ -119,16 +127,18 @@ def _end_block(st: State) -> None:
 
 
 def _ctx(kind: str, doc: Document, st: State, text: str, column: str = "", label: str = "") -> Context:
-    return Context(kind, doc.fiscal_year, text, column, label, st.plan_section, st.section_year)
+    return Context(kind, doc.fiscal_year, text, column, label, st.plan_section, st.section_year,
+                   title_period=st.title_period)
 
 
 def _prose(ex: GenreExtraction, n: int, text: str, offset: int, kind: str, doc: Document, st: State) -> None:
     found = find(text)
-    if not found:
+    bare = bare_quantities(text, found, next_line(doc.lines, n))
+    if not found and not bare:
         return
     ctx = replace(_ctx(kind, doc, st, text), lead=_lead(doc.lines, n))
-    for q in found:
-        ex.quantity(n, q, ctx, table="text", section=st.section)
+    for q, unit in sorted([(q, "") for q in found] + bare, key=lambda x: x[0].start):
+        ex.quantity(n, q, ctx, table="text", section=st.section, unit=unit, unit_from="parser" if unit else "")
 
 
 def _lead(lines: tuple[str, ...], n: int) -> str:
@@ -137,17 +147,6 @@ def _lead(lines: tuple[str, ...], n: int) -> str:
     if not before or before[-1] in SENTENCE_END or cells(before)[1:] or is_label(before):
         return ""
     return before
-
-
-def _merge(labels: list[str]) -> list[str]:
-    """Labels split over two lines: a line in brackets (（通）) joins the line before it."""
-    out: list[str] = []
-    for label in labels:
-        if out and label[:1] in "（(":
-            out[-1] += label
-        else:
-            out.append(label)
-    return out
 
 
 def _cell_quantity(text: str, s: int, e: int) -> Quantity | None:
@@ -215,7 +214,7 @@ def _table_row(ex, n, text, spans, kind, doc, st: State) -> None:
         column = st.header[i] if i < len(st.header) else ""
         if not numeric[i]:
             if t.strip("—-/ "):
-                label = t
+                label = label if _describes(column, t) else t
                 for q in find(t):
                     ex.quantity(n, q, _ctx(kind, doc, st, t, column, ""), table="cells", section=st.section,
                                 offset=s)
@@ -234,17 +233,29 @@ def _table_row(ex, n, text, spans, kind, doc, st: State) -> None:
                     unit=unit, unit_from=unit_from)
 
 
+def _describes(column: str, cell: str) -> bool:
+    """A cell of a description column (绩效标准, 测算依据) or a description (反映…): not the row's name."""
+    c = cues()
+    return any(w in column for w in c.description_column) or any(cell.startswith(w) for w in c.description_cell)
+
+
 def _value_line(ex, n, text, spans, kind, doc, st: State, lines) -> None:
     if not st.column:
-        labels = _merge(st.labels)
+        labels = merge_fragments(st.labels)
         if labels and not st.block_header and len(labels) >= 3:
             st.block_header, labels = labels[:-1], labels[-1:]
-            st.columns = _columns(st.block_header, _values_ahead(lines, n))
+            st.columns, st.text_columns = value_columns(st.block_header, _values_ahead(lines, n))
             st.block_unit = next((u for u in map(unit_in, st.block_header) if u), st.block_unit)
+        labels = join_row_label(labels, st.text_columns if st.columns else 0)
         st.current_label = labels[-1] if labels else ""
+        # one value under several columns is not lined up with them (每十万人座席数 5.71): its label names it
+        width = _values_ahead(lines, n)
         st.score_slots = _score_slots(_row_cells(lines, n))
+        st.row_columns = st.columns if len(st.columns) < 2 or width > 1 else []
+        if width < len(st.columns) and len(st.score_slots) == width:   # 总分 100 97.6: under 分值 and 得分
+            st.row_columns = []
     label = st.current_label
-    columns = st.columns
+    columns = st.row_columns
     following = lines[n] if n < len(lines) else ""
     scored = any(w in h for h in st.block_header for w in cues().score_column)
     row_numbers = any(w in h for h in st.block_header for w in cues().skip_column)
@@ -272,19 +283,6 @@ def _value_line(ex, n, text, spans, kind, doc, st: State, lines) -> None:
         for q in quantities:   # 96+118: each part in the column's unit
             ex.quantity(n, q, _ctx(kind, doc, st, text, column, label), table="cells", section=st.section,
                         unit=unit, unit_from=unit_from)
-
-
-def _columns(header: list[str], width: int) -> list[str]:
-    """The value columns of a one-cell-per-line table: the header's last ``width`` names, unless one
-    of them names a column of text (偏差原因, 三级指标): then the row's cells cannot be lined up."""
-    if not 1 < width < len(header):
-        return []
-    columns = header[-width:]
-    c = cues()
-    has_cue = [any(w in h for w, _ in c.basis) or any(w in h for w in c.score_column) for h in columns]
-    if any(any(w in h for w in c.text_column) and not cue for h, cue in zip(columns, has_cue)):
-        return []
-    return columns
 
 
 def _values_ahead(lines: tuple[str, ...], n: int) -> int:

@@ -1,0 +1,77 @@
+"""Headers and row labels of a table laid out one cell per line, when a cell wraps over two lines.
+
+``平均等待`` / ``时长（秒）`` is one header, ``话务人员`` / ``总数`` one, ``2023年度`` / ``决算数`` one,
+``来电总量`` / ``（通）`` one: a line joins the line before when it is a unit in brackets, when it
+starts with a word that continues a name (``label_tail`` in ``data/genre_cues.csv``) after a line
+that does not end one (``label_end``), or when the line before is a bare year. The value columns are
+then the last run of as many value-like names (a basis, score, rate, change or period word, a unit)
+as the row has values, so that names of text columns (三级指标, 偏差原因) around them do not shift them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hotlinecompare.extract.kinds.genre.cues import cues
+from hotlinecompare.extract.kinds.genre.layout import unit_in
+from hotlinecompare.extract.kinds.genre.lines import implied_unit
+from hotlinecompare.extract.kinds.genre.periods import periods_in
+
+BARE_YEAR = re.compile(r"^(?:19|20)\d\d\s*年度?$")
+YEAR_START = re.compile(r"^(?:19|20)\d\d")
+
+
+def _continues(before: str, label: str) -> bool:
+    c = cues()
+    if label[:1] in "（(":
+        return True
+    if BARE_YEAR.match(before) and not YEAR_START.match(label):
+        return True
+    return any(label.startswith(w) for w in c.label_tail) and not any(before.endswith(w) for w in c.label_end)
+
+
+def merge_fragments(labels: list[str]) -> list[str]:
+    """Label lines with each wrapped name joined into one."""
+    out: list[str] = []
+    for label in labels:
+        if out and _continues(out[-1], label):
+            out[-1] += label
+        else:
+            out.append(label)
+    return out
+
+
+def join_row_label(labels: list[str], text_columns: int) -> list[str]:
+    """A row with more label lines than its table has text columns: the extra lines are one wrapped
+    name (每十万人 / 座席数, 社会保障和就业 / 支出), joined into its last label."""
+    if text_columns < 1 or len(labels) <= text_columns:
+        return labels
+    return labels[:text_columns - 1] + ["".join(labels[text_columns - 1:])]
+
+
+def is_value_name(name: str) -> bool:
+    """Does a header name a column of values (预算数, 得分, 接通率, 同比, 本季度, 话务量（万通）)?"""
+    c = cues()
+    return bool(unit_in(name) or implied_unit(name)
+                or any(w in name for w, _ in c.basis) or any(w in name for w in c.score_column)
+                or any(w in name for w in c.rate + c.share + c.value_column)
+                or periods_in(name, None))
+
+
+def value_columns(header: list[str], width: int) -> tuple[list[str], int]:
+    """(the value columns of a one-cell-per-line table, how many text columns come before them).
+
+    The last run of ``width`` value-like names; else the header's last ``width`` names unless one of
+    them names a column of text (偏差原因): then the row's cells cannot be lined up ([], 0)."""
+    if not 1 < width < len(header):
+        return [], 0
+    flags = [is_value_name(h) for h in header]
+    for end in range(len(header), width - 1, -1):
+        if all(flags[end - width:end]):
+            return header[end - width:end], end - width
+    columns = header[-width:]
+    c = cues()
+    has_cue = [any(w in h for w, _ in c.basis) or any(w in h for w in c.score_column) for h in columns]
+    if any(any(w in h for w in c.text_column) and not cue for h, cue in zip(columns, has_cue)):
+        return [], 0
+    return columns, len(header) - width
