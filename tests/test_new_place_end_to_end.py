@@ -105,9 +105,7 @@ def test_notebook_02_tables_and_compare_run_on_the_project(project, monkeypatch)
 # A new document has no label in the package's labels.csv: its source note names it by the manifest's title.
 @pytest.mark.parametrize("figure", ["spending_mix_by_city", "staffing_models", "service_targets_actuals"])
 def test_notebook_02_figures_build_on_the_project(project, monkeypatch, figure):
-    from hotlinecompare.output.figures.registry import build_figure
-
-    from hotlinecompare.output.figures.registry import figure_meta
+    from hotlinecompare.output.figures.registry import build_figure, figure_meta
 
     monkeypatch.setenv("HOTLINECOMPARE_ROOT", str(project))
     fig = build_figure(figure, {name: load(project, name) for name in NOTEBOOK_TABLES}, lang="en")
