@@ -225,12 +225,7 @@ def test_guiyang_is_shown_as_published_and_on_the_earlier_scope(tables):
 MARGIN_PX = 3          # the outermost pixels of every PNG carry no ink
 INK_BELOW = 250        # grey level (0–255) darker than the white background
 # Defects of figure modules being rewritten elsewhere, each named; the rest of the suite holds them.
-KNOWN = {
-    ("leaders", "satisfaction_vs_spending"): "satisfaction.py: leader lines cross neighbouring point labels",
-    ("overlap", "cost_queue"): "costs.py: the agents-needed labels of neighbouring targets (72, 73) overlap",
-    ("numbers", "satisfaction_vs_spending"): "satisfaction.py: point labels write 98.1% beside 97.21% and ≥85%",
-    ("numbers", "cost_target_curve"): "costs.py: marker labels write ≥80% beside 70.15%",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _cases(check: str) -> list:

@@ -50,7 +50,7 @@ def test_every_point_is_labelled_with_city_year_and_basis(tables):
     fig = build_figure("satisfaction_vs_spending", tables, lang="en")
     labels = [a.get_text() for ax in fig.axes for a in ax.texts if isinstance(a, Annotation)]
     assert len(labels) == panel.filter(pl.col("spending_yuan").is_not_null()).height == 9
-    assert "Suzhou 2024 target\nPublic satisfaction with the\n(municipal) hotline \u226585%" in labels
+    assert "Suzhou 2024 target\nPublic satisfaction with the\n(municipal) hotline \u226585.00%" in labels
     assert any(t.startswith("Suzhou 2022 actual\nPublic satisfaction") and t.endswith("97.21%") for t in labels)
 
 

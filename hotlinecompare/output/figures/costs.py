@@ -14,6 +14,8 @@ from matplotlib import colors as mcolors
 
 from hotlinecompare.models import costmodel, queueing
 from hotlinecompare.models.costmodel import ModelInputs
+from hotlinecompare.output.figures._common import percent, percent_decimals
+from hotlinecompare.output.figures._placement import Label, Spot, place_labels
 from hotlinecompare.output.figures.labels import label
 from hotlinecompare.output.figures.registry import add_source_note, register, source_note_text
 from hotlinecompare.output.figures.style import city_colour, city_label, new_figure
@@ -25,6 +27,10 @@ MODEL_STYLE = {"in_house": {"color": "#009E73", "linestyle": "-", "marker": "o"}
                "outsourced": {"color": "#E69F00", "linestyle": "--", "marker": "s"},
                "mixed": {"color": "#56B4E9", "linestyle": ":", "marker": "^"}}
 MODEL_DOCUMENTS = ["doc.sz2022se", "doc.sz2024pt", "doc.gy2024bd", "doc.jn2026pt"]
+# Where an agents-needed number may go, in order: below right of its dot (clear of the rising curve),
+# above left, then the other corners and a step further out.
+NUMBER_SPOTS = [Spot(6, -5, "left", "top"), Spot(-6, 5, "right", "bottom"), Spot(6, 5, "left", "bottom"),
+                Spot(-6, -5, "right", "top"), Spot(0, -8, "center", "top"), Spot(0, 8, "center", "bottom")]
 
 
 def _inputs(tables) -> ModelInputs:
@@ -40,10 +46,6 @@ def basis_bar_style(basis: str, colour: str) -> dict:
               "estimate": {"facecolor": "white", "edgecolor": colour, "hatch": "////", "linewidth": 0.8},
               "authorized": {"facecolor": "white", "edgecolor": colour, "linestyle": "--", "linewidth": 1.1}}
     return styles.get(main, {"facecolor": "white", "edgecolor": colour, "linewidth": 1.3})
-
-
-def percent(x: float) -> str:
-    return f"{100 * x:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def documented_rates(service: pl.DataFrame) -> pl.DataFrame:
@@ -71,9 +73,10 @@ def cost_unit_costs(tables, *, lang="zh"):
     costs = inputs.unit_costs.filter(pl.col("value_yuan").is_not_null())
     fig = new_figure(height_in=5.2)[0]
     fig.clear()  # a mosaic: staff-year bars across the top, seat-year and centre-year below
-    axes = fig.subplot_mosaic([["staff", "staff"], ["seat", "centre"]], height_ratios=[1.8, 1.0])
+    # The centre panel gets the wider column: four bars with a year and a basis word under each.
+    axes = fig.subplot_mosaic([["staff", "staff"], ["seat", "centre"]], height_ratios=[1.8, 1.0], width_ratios=[1.0, 1.5])
     panels = ((axes["staff"], "cost_per_staff_year", "cost.panel.cost_per_staff_year", WAN, 1.8),
-              (axes["seat"], "cost_per_seat_year", "cost.panel.seat_rental", 1, 1.6))
+              (axes["seat"], "cost_per_seat_year", "cost.panel.seat_rental", 1, 2.0))
     for ax, measure, title, scale, room in panels:  # room: x range over the longest bar, for its text
         rows = costs.filter(pl.col("measure") == measure).sort("employment_model", "value_yuan")
         for y, r in enumerate(rows.iter_rows(named=True)):
@@ -121,29 +124,34 @@ def cost_queue(tables, *, lang="zh"):
     result = queueing.erlang_a(agents=agents, arrival_rate=peak / costmodel.SECONDS_PER_HOUR, aht=a.aht_seconds,
                                patience=a.patience_seconds)
     fig, ax = new_figure()
-    ax.plot(agents, result.connection_rate, color="#333333", linewidth=1.4, label=label("cost.legend.queue_curve", lang)
-            .format(calls=f"{peak:,.0f}", aht=f"{a.aht_seconds:.0f}", patience=f"{a.patience_seconds:.0f}"))
+    (curve,) = ax.plot(agents, result.connection_rate, color="#333333", linewidth=1.4,
+                       label=label("cost.legend.queue_curve", lang).format(
+                           calls=f"{peak:,.0f}", aht=f"{a.aht_seconds:.0f}", patience=f"{a.patience_seconds:.0f}"))
+    decimals = percent_decimals(rates["value"].to_list())  # one format for every rate the chart writes
+    numbers = []
     for r in rates.iter_rows(named=True):
         actual = r["basis"] == "actual"
         text = label("cost.legend.actual" if actual else "cost.legend.target", lang).format(
-            city=city_label(r["city"], lang), year=r["fiscal_year"], rate=percent(r["value"]))
+            city=city_label(r["city"], lang), year=r["fiscal_year"], rate=percent(r["value"], decimals))
         ax.axhline(r["value"], color=city_colour(r["city"]), linestyle=":" if actual else "--", linewidth=1.0, label=text)
         needed = int(queueing.agents_needed(arrival_rate=peak / costmodel.SECONDS_PER_HOUR, aht=a.aht_seconds,
                                             patience=a.patience_seconds, connection_rate_target=r["value"]))
         ax.plot([needed], [r["value"]], marker="o", color=city_colour(r["city"]), markersize=4)
-        ax.annotate(str(needed), (needed, r["value"]), textcoords="offset points", xytext=(4, -9), fontsize=7)
-    ax.set_ylim(0, 1.02)
+        numbers.append(Label(xy=(needed, r["value"]), text=str(needed), spots=NUMBER_SPOTS, options={"fontsize": 7}))
+    ax.set_ylim(0, 1.08)  # headroom: a number for a target near 100 % may go above its dot
     ax.set_xlim(0, top)
     ax.set_xlabel(label("cost.axis.agents", lang))
     ax.set_ylabel(label("cost.axis.connection_rate", lang))
     ax.yaxis.set_major_formatter(lambda y, _: percent(y))
-    ax.legend(loc="lower right", fontsize=6.5)
+    legend = ax.legend(loc="lower right", fontsize=6.5)
     add_source_note(fig, _model_note(inputs, lang))
+    # Last, in the final layout: targets a point apart (95 %, 96 %) would otherwise print their numbers on each other.
+    place_labels(ax, numbers, avoid=[legend], lines=[curve], markers=[n.xy for n in numbers], marker_pt=4)
     return fig
 
 
-def model_label(model: str, share: float, lang: str) -> str:
-    return label("cost.model." + model, lang).format(share=percent(share))
+def model_label(model: str, share: float, lang: str, decimals: int | None = None) -> str:
+    return label("cost.model." + model, lang).format(share=percent(share, decimals))
 
 
 @register("cost_target_curve", caption_key="cost.caption.curve", tables=list(costmodel.MODEL_TABLES))
@@ -152,23 +160,28 @@ def cost_target_curve(tables, *, lang="zh"):
     inputs = _inputs(tables)
     share = costmodel.documented_outsourced_share(inputs.tables["staffing"])[0]
     curve = costmodel.cost_curve(inputs.assumptions, mixed_share=share)
+    rates = documented_rates(inputs.tables["service"])
+    decimals = percent_decimals([*rates["value"].to_list(), share])  # one format for the chart and its legend
     fig, ax = new_figure()
     for model in costmodel.MODELS:
         rows = curve.filter(pl.col("model") == model)
         ax.plot(rows["target_connection_rate"], rows["total_cost_yuan"] / WAN, markersize=3, markevery=5,
-                label=model_label(model, share, lang), **MODEL_STYLE[model])
-    rates = documented_rates(inputs.tables["service"])
+                label=model_label(model, share, lang, decimals), **MODEL_STYLE[model])
     for r in rates.iter_rows(named=True):
         actual = r["basis"] == "actual"
         ax.axvline(r["value"], color=city_colour(r["city"]), linestyle=":" if actual else "--", linewidth=0.9)
         ax.text(r["value"], 0.02, label("cost.legend.actual" if actual else "cost.legend.target", lang).format(
-            city=city_label(r["city"], lang), year=r["fiscal_year"], rate=percent(r["value"])),
+            city=city_label(r["city"], lang), year=r["fiscal_year"], rate=percent(r["value"], decimals)),
             transform=ax.get_xaxis_transform(), rotation=90, ha="right", va="bottom", fontsize=6)
     ax.set_xlabel(label("cost.axis.target", lang))
     ax.set_ylabel(label("cost.axis.annual_cost_wan", lang))
     ax.set_ylim(0, curve["total_cost_yuan"].max() / WAN * 1.05)  # from zero: the gap between models to scale
     ax.xaxis.set_major_formatter(lambda x, _: percent(x))
-    ax.legend(loc="upper left", fontsize=7)
+    # The legend sits mid-height in the widest gap between the marked rates, clear of the curves and labels.
+    low, high = ax.get_xlim()
+    edges = sorted({low, high, *rates["value"].to_list()})
+    left, right = max(zip(edges, edges[1:]), key=lambda pair: pair[1] - pair[0])
+    ax.legend(loc="center", bbox_to_anchor=(((left + right) / 2 - low) / (high - low), 0.5), fontsize=7)
     add_source_note(fig, _model_note(inputs, lang))
     return fig
 

@@ -12,6 +12,7 @@ import polars as pl
 
 from hotlinecompare.models import contracts, costmodel, uncertainty
 from hotlinecompare.models.cost_inputs import as_arrays
+from hotlinecompare.output.figures._common import legend_below
 from hotlinecompare.output.figures.costs import MODEL_STYLE, WAN, _model_note, percent
 from hotlinecompare.output.figures.labels import label
 from hotlinecompare.output.figures.registry import add_source_note, register
@@ -25,7 +26,8 @@ FIGURE_SAMPLES, SOBOL_SAMPLES = 400, 128
 def draw_contract_band(prices: pl.DataFrame, marks: dict[str, float], *, lang: str = "zh"):
     """Per agent-year prices of the cited contracts (floors hollow with an arrow), and the model's prices as lines."""
     rows = prices.filter(pl.col("per_agent_year_yuan").is_not_null()).sort("per_agent_year_yuan")
-    fig, ax = new_figure(height_in=3.8)
+    # The legend gets a row of its own under the plot: inside, it would cover the contracts or the model's lines.
+    fig, (ax, legend_ax) = new_figure(2, 1, height_in=4.2, height_ratios=[1.0, 0.16])
     for y, r in enumerate(rows.iter_rows(named=True)):
         colour, value = KIND_COLOUR[r["kind"]], r["per_agent_year_yuan"] / WAN
         floor = r["price_operator"] == ">="
@@ -48,7 +50,7 @@ def draw_contract_band(prices: pl.DataFrame, marks: dict[str, float], *, lang: s
     ax.set_xlabel(label("cost.band.axis", lang))
     ax.set_xlim(0, max([*marks.values(), band["high"]]) / WAN * 1.15)
     ax.set_ylim(-0.7, rows.height - 0.3)
-    ax.legend(loc="lower right", fontsize=6)
+    legend_below(legend_ax, ax.get_legend_handles_labels()[0], ncols=2)
     add_source_note(fig, label("cost.note.contracts", lang))
     return fig
 

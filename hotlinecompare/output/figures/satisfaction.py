@@ -26,6 +26,8 @@ from hotlinecompare.models.satisfaction_fits import (
     ols_band,
     power_by_city_years,
 )
+from hotlinecompare.output.figures._common import percent, percent_decimals
+from hotlinecompare.output.figures._placement import Label, beside, place_labels
 from hotlinecompare.output.figures.labels import label
 from hotlinecompare.output.figures.registry import add_source_note, register, source_note_text
 from hotlinecompare.output.figures.style import city_colour, city_keys, city_label, city_marker, new_figure
@@ -39,6 +41,7 @@ BAND_ALPHA = 0.2   # interval bands: light enough that lines and points on them 
 EFFECT_STYLES = (("#CC79A7", ":"), ("#56B4E9", "--"), ("#009E73", "-"))
 TODAY_STYLE = {"color": "#000000", "linewidth": 1.0, "linestyle": "-."}
 LABEL_PT = 6.0
+LABEL_GAP_PT = 9.0  # from a point to its label: room for a leader when the label has to move
 MAX_LABELLED = 12
 MARKER_SIZE = 6.0
 WAN = 1e4  # the documents' 万元
@@ -65,50 +68,36 @@ def _measure_label(metrics: pl.DataFrame | None, key: str, lang: str) -> str:
     return key
 
 
-def _point_text(row: dict, metrics: pl.DataFrame | None, lang: str) -> str:
-    """City, year and basis over the measure and value (e.g. ≥85%), the measure wrapped to stay narrow."""
+def _point_text(row: dict, metrics: pl.DataFrame | None, lang: str, decimals: int) -> str:
+    """City, year and basis over the measure and value (e.g. ≥85.00%), the measure wrapped to stay narrow."""
     import textwrap
 
     op = OPERATOR_SYMBOLS.get(row.get("satisfaction_operator") or "", "")
-    value = f"{row['satisfaction'] * 100:.2f}".rstrip("0").rstrip(".") + "%"
     basis = label(f"reg.basis_word.{row['basis']}", lang)
-    measure = f"{_measure_label(metrics, row['measure'], lang)} {op}{value}"
+    measure = f"{_measure_label(metrics, row['measure'], lang)} {op}{percent(row['satisfaction'], decimals)}"
     width = 13 if lang == "zh" else 30
     return "\n".join([f"{_name(row['city'], lang)} {row['fiscal_year']} {basis}",
                       *textwrap.wrap(measure, width, break_on_hyphens=False)])
 
 
-def _spread(wanted: list[float], heights: list[float], ylim: tuple[float, float]) -> list[float]:
-    """Label centres (inputs sorted by height) kept apart by half of each neighbour's height, as near
-    their points as the others allow: the stack is centred on the points so a crowd spreads both ways,
-    then moved back inside ``ylim`` if it sticks out."""
-    placed: list[float] = []
-    for i, y in enumerate(wanted):
-        placed.append(max(y, placed[-1] + (heights[i - 1] + heights[i]) / 2) if placed else y)
-    if not placed:
-        return placed
-    shift = (sum(wanted) - sum(placed)) / len(placed)
-    shift = min(shift, ylim[1] - heights[-1] / 2 - placed[-1])
-    shift = max(shift, ylim[0] + heights[0] / 2 - placed[0])
-    return [p + shift for p in placed]
+def _label_points(ax, rows: pl.DataFrame, metrics, lang: str, xlim, decimals: int) -> None:
+    """Name every point, beside it or on a leader, where nothing else is (figures/_placement.py).
 
-
-def _label_points(ax, rows: pl.DataFrame, metrics, lang: str, xlim, ylim) -> None:
+    Points right of the middle are labelled on their left first, so labels stay over the plot; the
+    highest point is placed first, so a crowd stacks downwards in the order of its points.
+    """
     mid = np.sqrt(xlim[0] * xlim[1])
-    # One line of LABEL_PT type in data units, over the axes' share (~60 %) of the figure's height.
-    line = (ylim[1] - ylim[0]) * (LABEL_PT * 1.15) / (ax.figure.get_size_inches()[1] * 72 * 0.6)
-    for left in (False, True):
-        side = rows.filter((pl.col("spending_yuan") / WAN >= mid) if left else (pl.col("spending_yuan") / WAN < mid))
-        side = side.sort("satisfaction", "measure")
-        texts = [_point_text(row, metrics, lang) for row in side.iter_rows(named=True)]
-        heights = [(t.count("\n") + 1) * line + 0.3 * line for t in texts]
-        for row, text, y in zip(side.iter_rows(named=True), texts, _spread(side["satisfaction"].to_list(), heights, ylim)):
-            x = row["spending_yuan"] / WAN
-            colour = _city_style(row["city"])[0]
-            ax.annotate(text, (x, row["satisfaction"]), xytext=(x * (0.75 if left else 1.33), y), textcoords="data",
-                        ha="right" if left else "left", va="center", fontsize=LABEL_PT, linespacing=1.0,
-                        color=colour, arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.4,
-                                                  "shrinkA": 1, "shrinkB": 3})
+    rows = rows.sort(["satisfaction", "measure", "city", "fiscal_year"], descending=[True, False, False, False])
+    labels = []
+    for row in rows.iter_rows(named=True):
+        x, colour = row["spending_yuan"] / WAN, _city_style(row["city"])[0]
+        labels.append(Label(
+            xy=(x, row["satisfaction"]), text=_point_text(row, metrics, lang, decimals),
+            spots=beside(LABEL_GAP_PT, first="left" if x >= mid else "right"),
+            options={"fontsize": LABEL_PT, "linespacing": 1.0, "color": colour},
+            leader={"arrowstyle": "-", "color": colour, "linewidth": 0.4, "shrinkA": 1, "shrinkB": 3}))
+    place_labels(ax, labels, avoid=list(ax.texts), markers=list(zip(rows["spending_yuan"] / WAN, rows["satisfaction"])),
+                 marker_pt=MARKER_SIZE)
 
 
 def _cited(row: dict) -> bool:
@@ -194,6 +183,7 @@ def scatter_figure(panel: pl.DataFrame, metrics: pl.DataFrame | None = None, *, 
     panels = [(b, key) for b, key in PANELS if b in bases]
     fig, axes = new_figure(1, len(panels), width_in=6.3, height_in=4.4, sharey=True, squeeze=False)
     handles: list = []
+    to_label: list[tuple] = []
     for ax, (basis, title_key) in zip(axes[0], panels):
         sel = rows.filter(pl.col("basis") == basis)
         _money_axis(ax, xlim)
@@ -201,7 +191,7 @@ def scatter_figure(panel: pl.DataFrame, metrics: pl.DataFrame | None = None, *, 
         handles += _draw_fits(ax, sel, fit_groups, metrics, lang, xlim, min_n)
         _draw_points(ax, sel)
         if label_points or (label_points is None and sel.height <= MAX_LABELLED):
-            _label_points(ax, sel, metrics, lang, xlim, ylim)
+            to_label.append((ax, sel))
         if not sel.height:
             ax.text(0.5, 0.5, label("reg.note.no_points", lang), transform=ax.transAxes, ha="center",
                     color=NEUTRAL, fontstyle="italic")
@@ -224,6 +214,9 @@ def scatter_figure(panel: pl.DataFrame, metrics: pl.DataFrame | None = None, *, 
     fig.legend(handles=handles, loc="outside upper center", ncols=min(len(handles), 3), fontsize=6.5,
                frameon=False)
     add_source_note(fig, note if note is not None else _panel_note(rows, lang))
+    decimals = percent_decimals(rows["satisfaction"].to_list())  # one format for every label of the chart
+    for ax, sel in to_label:  # last: labels are placed in the final layout, legend and note included
+        _label_points(ax, sel, metrics, lang, xlim, decimals)
     return fig
 
 
