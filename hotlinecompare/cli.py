@@ -1,4 +1,4 @@
-"""Command line: ``hotlinecompare build | check | add | remove | figures | notebooks | all | init | list``.
+"""Command line: ``hotlinecompare build | check | add | remove | figures | notebooks | all | model | trace | init | list``.
 
 User errors (bad input, a changed raw file) print a message naming the file and
 line, and exit non-zero without a traceback.
