@@ -10,7 +10,6 @@ from ``--project DIR`` / ``$HOTLINECOMPARE_ROOT``.
 
 from __future__ import annotations
 
-import csv
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from hotlinecompare.errors import HotlineError
+from hotlinecompare.schema import data_rows
 
 SEED_CORPUS = "data/seed_corpus"
 # Project data beside data/raw that a new project starts with: cited figures and reference series.
@@ -68,11 +68,6 @@ def listing(what: str, *, raw_dir: Path | None = None) -> pl.DataFrame:
             "assumptions": _assumptions}[what](raw_dir)
 
 
-def _data_csv(file: str) -> list[dict]:
-    with resources.files("hotlinecompare").joinpath(f"data/{file}").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def _cities(raw_dir: Path | None) -> pl.DataFrame:
     from hotlinecompare.extract.places import load_registry
 
@@ -83,7 +78,7 @@ def _cities(raw_dir: Path | None) -> pl.DataFrame:
 
 def _metrics(_raw_dir: Path | None) -> pl.DataFrame:
     rows = [{"key": r["key"], "label_zh": r["label_zh"], "label_en": r["label_en"], "family": r["family"],
-             "unit_std": r["unit_std"], "definition": r["definition"]} for r in _data_csv("metric_vocabulary.csv")]
+             "unit_std": r["unit_std"], "definition": r["definition"]} for r in data_rows("metric_vocabulary.csv")]
     return pl.DataFrame(rows, orient="row")
 
 
@@ -98,17 +93,17 @@ def _figures(_raw_dir: Path | None) -> pl.DataFrame:
 
 def _tables(_raw_dir: Path | None) -> pl.DataFrame:
     rows, columns = [], {}
-    for r in _data_csv("table_fields.csv"):
+    for r in data_rows("table_fields.csv"):
         if r["name"]:
             columns[r["table"]] = columns.get(r["table"], 0) + 1
         else:
             rows.append({"table": r["table"], "description": r["description"]})
-    facts = len(_data_csv("fact_fields.csv"))
+    facts = len(data_rows("fact_fields.csv"))
     return pl.DataFrame([{**r, "columns": facts if r["table"] == "facts" else columns.get(r["table"], 0)}
                          for r in rows], orient="row")
 
 
 def _assumptions(_raw_dir: Path | None) -> pl.DataFrame:
     keep = ("name", "value", "unit", "low", "high", "source_kind", "description")
-    rows = [{k: r.get(k, "") for k in keep} for r in _data_csv("cost_assumptions.csv")]
+    rows = [{k: r.get(k, "") for k in keep} for r in data_rows("cost_assumptions.csv")]
     return pl.DataFrame(rows, orient="row")

@@ -16,7 +16,8 @@ import polars as pl
 TYPES = {"string": pl.String, "integer": pl.Int64, "float": pl.Float64, "boolean": pl.Boolean}
 
 
-def _read(file: str) -> tuple[dict, ...]:
+def data_rows(file: str) -> tuple[dict, ...]:
+    """The rows of a package data CSV (``hotlinecompare/data/<file>``) as dicts of strings, in file order."""
     with resources.files("hotlinecompare").joinpath(f"data/{file}").open(encoding="utf-8") as f:
         return tuple(csv.DictReader(f))
 
@@ -24,7 +25,7 @@ def _read(file: str) -> tuple[dict, ...]:
 @lru_cache(maxsize=1)
 def fact_fields() -> tuple[dict, ...]:
     """The data dictionary of the fact table (name, type, unit, description)."""
-    return _read("fact_fields.csv")
+    return data_rows("fact_fields.csv")
 
 
 def fact_schema() -> dict[str, pl.DataType]:
@@ -35,7 +36,7 @@ def fact_schema() -> dict[str, pl.DataType]:
 def table_fields() -> dict[str, tuple[dict, ...]]:
     """``data/table_fields.csv`` by table: each table's column rows in declared order."""
     out: dict[str, list[dict]] = {}
-    for row in _read("table_fields.csv"):
+    for row in data_rows("table_fields.csv"):
         if row["name"]:
             out.setdefault(row["table"], []).append(row)
     return {k: tuple(v) for k, v in out.items()}
@@ -58,3 +59,20 @@ def table_schema(table: str) -> dict[str, pl.DataType]:
 
 def table_columns(table: str) -> tuple[str, ...]:
     return tuple(name for name, _ in _table_schema(table))
+
+
+@lru_cache(maxsize=1)
+def column_labels() -> dict[str, str]:
+    """``data/column_labels.csv``: column name (or ``*_suffix``) → Chinese label."""
+    return {r["name"]: r["label_zh"] for r in data_rows("column_labels.csv")}
+
+
+def chinese_label(column: str) -> str:
+    """A column's Chinese label: an exact row, else a ``*_suffix`` row after the rest of the name, else the name."""
+    labels = column_labels()
+    if column in labels:
+        return labels[column]
+    for pattern, label in labels.items():
+        if pattern.startswith("*") and column.endswith(pattern[1:]):
+            return f"{column[: -len(pattern) + 1]} {label}"
+    return column

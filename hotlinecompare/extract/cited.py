@@ -26,7 +26,7 @@ import polars as pl
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.numbers import all_units, normalise, standardise
 from hotlinecompare.extract.places import find_city, load_registry, new_city
-from hotlinecompare.schema import table_schema
+from hotlinecompare.schema import data_rows, table_schema
 
 CITED_DIR = Path("data") / "cited"
 COLUMNS = ("cite_id", "subject", "place_zh", "parent_zh", "admin_level", "year", "month", "measure", "value",
@@ -40,21 +40,14 @@ MAX_PHRASE = 60
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def _data_rows(file: str) -> list[dict]:
-    from importlib import resources
-
-    with resources.files("hotlinecompare").joinpath(f"data/{file}").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def cited_measures() -> dict[str, dict]:
     """``data/cited_measures.csv`` by measure key (family, metric key, unit kind, description)."""
-    return {r["measure"]: r for r in _data_rows("cited_measures.csv")}
+    return {r["measure"]: r for r in data_rows("cited_measures.csv")}
 
 
 def cited_units() -> dict[str, tuple[str, float]]:
     """Units a citation may use that documents are not read with (``data/cited_units.csv``): unit → (std, factor)."""
-    return {r["unit"]: (r["unit_std"], float(r["factor"])) for r in _data_rows("cited_units.csv")}
+    return {r["unit"]: (r["unit_std"], float(r["factor"])) for r in data_rows("cited_units.csv")}
 
 
 def standard_value(value: float, unit: str) -> tuple[float, str]:

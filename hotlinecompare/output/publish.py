@@ -20,6 +20,7 @@ import polars as pl
 
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.output.stamp import STAMP, stamp_record, write_json_atomically
+from hotlinecompare.schema import chinese_label
 
 DATAPACKAGE = "datapackage.json"
 WORKBOOK = "hotlinecompare.xlsx"
@@ -195,16 +196,6 @@ def column_format(kind: str, unit: str) -> str | None:
     return None
 
 
-def chinese_label(column: str, labels: dict[str, str]) -> str:
-    """A column's Chinese header (data/column_labels.csv: exact names, then ``*_suffix`` rows)."""
-    if column in labels:
-        return labels[column]
-    for pattern, label in labels.items():
-        if pattern.startswith("*") and column.endswith(pattern[1:]):
-            return f"{column[: -len(pattern) + 1]} {label}"
-    return column
-
-
 def _width(values: list[str]) -> int:
     longest = max((sum(2 if ord(ch) in _WIDE else 1 for ch in v) for v in values), default=8)
     return min(MAX_WIDTH, max(6, longest + 2))
@@ -217,8 +208,6 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: Path, src: list[dict])
 
     sheets, docs = readme_frames(tables, src)
     dictionary = field_dictionary()
-    labels = dict(pl.read_csv(resources.files("hotlinecompare").joinpath("data/column_labels.csv").read_bytes())
-                  .iter_rows())
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": "hotlinecompare clean tables", "created": WORKBOOK_CREATED,
                        "author": "hotlinecompare", "comments": "Built by `hotlinecompare build` from data/raw."})
@@ -232,11 +221,11 @@ def write_workbook(tables: dict[str, pl.DataFrame], path: Path, src: list[dict])
         fields = dictionary.get(name, {})
         formats = {c: f for c in frame.columns
                    if (f := column_format(fields.get(c, {}).get("type", ""), fields.get(c, {}).get("unit", "")))}
-        widths = {c: _width([c, chinese_label(c, labels)] + [str(v) for v in frame[c].head(200).to_list()
+        widths = {c: _width([c, chinese_label(c)] + [str(v) for v in frame[c].head(200).to_list()
                                                               if v is not None]) for c in frame.columns}
         sheet = wb.add_worksheet(name[:31])
         for j, column in enumerate(frame.columns):
-            sheet.write_string(0, j, chinese_label(column, labels), bold)
+            sheet.write_string(0, j, chinese_label(column), bold)
         frame.write_excel(wb, sheet, position=(1, 0), table_name=f"t_{name}", autofit=False, float_precision=6,
                           column_formats=formats, column_widths=widths)
         sheet.freeze_panes(2, 0)

@@ -5,9 +5,9 @@
 workbook's header row too), no dtype row, every column shown, and numbers written by the unit the
 data dictionary (data/table_fields.csv, data/fact_fields.csv) gives the column:
 
-- money in yuan (``*_yuan``) as 万元, the documents' unit, with two decimals: 7,517,800 → 751.78
+- money in yuan (``*_yuan``) as 万元, the documents' unit, with two decimals: 1,234,500 → 123.45
   (the Chinese label says 万元, and a note under the table says the tables store yuan);
-- fractions as percentages with two decimals: 0.7015 → 70.15%; ``*_pct`` columns likewise;
+- fractions as percentages with two decimals: 0.8125 → 81.25%; ``*_pct`` columns likewise;
 - counts (people, seats, tokens, facts …) and other integers with separators: 1,475;
 - years, line numbers and character offsets as written: 2024;
 - a ``value`` column whose unit is given row by row (``unit_std``/``unit``) as its unit says;
@@ -18,7 +18,6 @@ The HTML has a fixed table id and no dates, so a re-run writes the same bytes (n
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ import polars as pl
 
 from hotlinecompare import schema
 from hotlinecompare.output.figures.labels import label
-from hotlinecompare.output.publish import chinese_label
 
 MAX_ROWS = 40
 LONG_TEXT_CHARS = 40  # a text column whose values run longer than this wraps; shorter ones never do
@@ -93,7 +91,7 @@ def column_header(column: str) -> str:
 
 def column_label(column: str) -> str:
     """The Chinese label of a column (data/column_labels.csv), in 万元 where money is shown so; else the name."""
-    text = chinese_label(column, _chinese_labels())
+    text = schema.chinese_label(column)
     return text.replace("（元）", "（万元）") if column_unit(column) == "yuan" else text
 
 
@@ -173,13 +171,6 @@ def _table_id(frame: pl.DataFrame) -> str:
     key = f"{frame.height}|{'|'.join(frame.columns)}"
     return "hc-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
-
-@cache
-def _chinese_labels() -> dict[str, str]:
-    from importlib import resources
-
-    with resources.files("hotlinecompare").joinpath("data/column_labels.csv").open(encoding="utf-8") as f:
-        return {row["name"]: row["label_zh"] for row in csv.DictReader(f)}
 
 
 @cache
