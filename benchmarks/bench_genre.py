@@ -1,5 +1,8 @@
 """Read the genre fixtures (tests/fixtures/genre) and print recall and precision per family.
 
+``--fixtures tests/fixtures/genre_blind`` reads the blind set instead: fixtures written from other real
+pages by someone who had not seen the reader, against which it was measured before any change.
+
 A fact matches an expected row when fixture, line and value agree, and the unit where the expected
 row gives one (each expected row matches at most one fact). Operator and basis agreement are
 reported separately, over the matched pairs; ``refused`` counts fixtures whose kind could not be
@@ -20,31 +23,58 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hotlinecompare.errors import HotlineError  # noqa: E402
 from hotlinecompare.extract.document import Document, split_lines  # noqa: E402
 from hotlinecompare.extract.kinds import detect_scores, parse  # noqa: E402
+from hotlinecompare.extract.place import place_of  # noqa: E402
+from hotlinecompare.extract.places import seed_registry  # noqa: E402
 
 GENRE = ROOT / "tests" / "fixtures" / "genre"
 BASIS_SPELLING = {"authorised": "authorized"}
 
 
-def catalogue() -> list[dict]:
-    with (GENRE / "catalogue.csv").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+def catalogue(folder: Path = GENRE) -> list[dict]:
+    """Rows of every ``catalogue*.csv`` in the folder, in file-name order."""
+    rows = []
+    for path in sorted(folder.glob("catalogue*.csv")):
+        with path.open(encoding="utf-8") as f:
+            rows += list(csv.DictReader(f))
+    return rows
 
 
-def expected() -> dict[str, list[dict]]:
+def expected(folder: Path = GENRE) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = defaultdict(list)
-    for name in ("expected_budget_final.csv", "expected_targets_eval_ops.csv"):
-        with (GENRE / name).open(encoding="utf-8") as f:
+    for path in sorted(folder.glob("expected*.csv")):
+        with path.open(encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 r["basis"] = BASIS_SPELLING.get(r["basis"], r["basis"])
                 rows[r["fixture"]].append(r)
     return rows
 
 
-def read_fixture(row: dict) -> tuple[str, list[dict]]:
+def place_right(row: dict, folder: Path = GENRE) -> tuple[bool, bool]:
+    """(place, parent and level as catalogued; year as catalogued), found from the text as ``check`` does."""
+    found, year = find_place(row, folder)
+    city = found.city
+    return ((city.full_name_zh, city.parent_full_zh, city.admin_level)
+            == (row["place_zh"], row["parent_zh"], row["admin_level"]), year == row["year"])
+
+
+def find_place(row: dict, folder: Path = GENRE):
+    """(place as ``check`` finds it, its year as text or the refusal); the place is looked for with the
+    catalogue's year when ``check`` would refuse the document for want of a year."""
+    lines = split_lines((folder / row["fixture"]).read_text(encoding="utf-8"))
+    try:
+        found = place_of(lines, row["fixture"], registry=seed_registry())
+        return found, str(found.fiscal_year or "")
+    except HotlineError as e:
+        return place_of(lines, row["fixture"], year=row["year"] or "undated", registry=seed_registry()), \
+            "refused: " + str(e).splitlines()[0]
+
+
+def read_fixture(row: dict, folder: Path = GENRE) -> tuple[str, list[dict]]:
     """(detected kind, facts) of one fixture; kind "" when detection refuses it."""
-    lines = split_lines((GENRE / row["fixture"]).read_text(encoding="utf-8"))
+    lines = split_lines((folder / row["fixture"]).read_text(encoding="utf-8"))
     best = detect_scores(lines)[0]
     if best.score < 0.5:
         return "", []
@@ -68,18 +98,22 @@ def match(facts: list[dict], wanted: list[dict]) -> list[tuple[dict, dict]]:
     return pairs
 
 
-def evaluate() -> dict[str, dict]:
-    """Per family: expected, found, matched, operator and basis agreement, refused, wrong kind."""
-    want = expected()
+def evaluate(folder: Path = GENRE) -> dict[str, dict]:
+    """Per family: expected, found, matched, operator and basis agreement, refused, wrong kind, and
+    fixtures whose place (with parent and level) and year ``check`` finds as catalogued."""
+    want = expected(folder)
     out: dict[str, Counter] = defaultdict(Counter)
     details = {}
-    for row in catalogue():
+    for row in catalogue(folder):
         family = row["family"]
-        kind, facts = read_fixture(row)
+        kind, facts = read_fixture(row, folder)
+        place_ok, year_ok = place_right(row, folder)
         facts = [f for f in facts if f["value"] is not None]
         pairs = match(facts, want[row["fixture"]])
         c = out[family]
         c["fixtures"] += 1
+        c["place_ok"] += place_ok
+        c["year_ok"] += year_ok
         c["refused"] += kind == ""
         c["wrong_kind"] += bool(kind) and kind != family
         c["expected"] += len(want[row["fixture"]])
@@ -97,21 +131,25 @@ def pct(a: int, b: int) -> str:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--fixtures", type=Path, default=GENRE,
+                   help="folder with the fixtures, catalogue*.csv and expected*.csv (default: %(default)s)")
     p.add_argument("--detail", help="print missed and extra facts of fixtures whose name contains this")
     args = p.parse_args()
-    result = evaluate()
+    folder = args.fixtures.resolve()
+    result = evaluate(folder)
     total: Counter = Counter()
-    print(f"{'family':<20} {'fixt':>4} {'refused':>7} {'wrongkind':>9} {'expected':>8} {'found':>6} "
-          f"{'recall%':>7} {'precision%':>10} {'operator%':>9} {'basis%':>7}")
+    print(f"{'family':<20} {'fixt':>4} {'refused':>7} {'wrongkind':>9} {'place':>5} {'year':>4} {'expected':>8} "
+          f"{'found':>6} {'recall%':>7} {'precision%':>10} {'operator%':>9} {'basis%':>7}")
+
+    def line(name: str, c: Counter) -> None:
+        print(f"{name:<20} {c['fixtures']:>4} {c['refused']:>7} {c['wrong_kind']:>9} {c['place_ok']:>5} "
+              f"{c['year_ok']:>4} {c['expected']:>8} {c['found']:>6} {pct(c['matched'], c['expected']):>7} "
+              f"{pct(c['matched'], c['found']):>10} {pct(c['operator_ok'], c['matched']):>9} "
+              f"{pct(c['basis_ok'], c['matched']):>7}")
     for family, c in sorted(result["families"].items()):
         total.update(c)
-        print(f"{family:<20} {c['fixtures']:>4} {c['refused']:>7} {c['wrong_kind']:>9} {c['expected']:>8} "
-              f"{c['found']:>6} {pct(c['matched'], c['expected']):>7} {pct(c['matched'], c['found']):>10} "
-              f"{pct(c['operator_ok'], c['matched']):>9} {pct(c['basis_ok'], c['matched']):>7}")
-    c = total
-    print(f"{'all':<20} {c['fixtures']:>4} {c['refused']:>7} {c['wrong_kind']:>9} {c['expected']:>8} "
-          f"{c['found']:>6} {pct(c['matched'], c['expected']):>7} {pct(c['matched'], c['found']):>10} "
-          f"{pct(c['operator_ok'], c['matched']):>9} {pct(c['basis_ok'], c['matched']):>7}")
+        line(family, c)
+    line("all", total)
     if args.detail:
         for name, (kind, facts, pairs, want) in result["details"].items():
             if args.detail not in name:
@@ -119,6 +157,11 @@ def main() -> None:
             matched_facts = {id(f) for _, f in pairs}
             matched_want = {id(w) for w, _ in pairs}
             print(f"\n== {name} (kind {kind})")
+            row = next(r for r in catalogue(folder) if r["fixture"] == name)
+            found, year = find_place(row, folder)
+            print(f"  place {found.city.full_name_zh}/{found.city.parent_full_zh}/{found.city.admin_level} "
+                  f"year {year} (catalogue {row['place_zh']}/{row['parent_zh']}/"
+                  f"{row['admin_level']} year {row['year']})")
             for w in want:
                 if id(w) not in matched_want:
                     print(f"  missed L{w['line']:<4} {w['quote']:<16} {w['unit']:<6} {w['label']}")

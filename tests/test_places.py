@@ -48,6 +48,33 @@ def test_every_fixture_gets_its_place_parent_and_level(row):
         (row["place_zh"], row["parent_zh"], row["admin_level"])
 
 
+@pytest.mark.parametrize("row", CATALOGUE, ids=[r["fixture"] for r in CATALOGUE])
+def test_every_fixture_gets_its_year_from_its_title(row):
+    assert place_of(_lines(GENRE / row["fixture"]), row["fixture"], registry=seed_registry()).fiscal_year \
+        == int(row["year"])
+
+
+@pytest.mark.parametrize("lines, year, line", [
+    # a site banner and navigation before the title (a saved web page)
+    (("某某新区门户网站", "无障碍 | 长者模式", "首页", "政务公开", "当前位置：首页 > 部门预决算",
+      "贵安新区政务服务中心2024年部门预算公开", "发布时间：2024-02-22"), 2024, 6),
+    # a publication date is not the fiscal year
+    (("发文日期： | 2023年05月10日 | 发文单位： | 西吉县政务服务中心", "项目支出绩效自评表", "（ 2022 年度）"), 2022, 3),
+    # the month of a monthly bulletin stays with its year
+    (("任城区12345热线2024年6月运行情况通报",), 2024, 1),
+])
+def test_the_year_is_the_titles_not_the_banners_or_a_date(lines, year, line):
+    found = place_of(lines, "x.txt", city="綦江区", registry=seed_registry())
+    assert (found.fiscal_year, found.year_from) == (year, f"the title, line {line}")
+
+
+def test_a_document_without_a_year_in_its_title_is_refused_with_what_to_pass():
+    with pytest.raises(HotlineError, match="no fiscal year") as e:
+        place_of(("某某区信访局部门预算", "发布日期：2024年2月18日", "一、基本情况"), "x.txt", city="綦江区",
+                 registry=seed_registry())
+    assert "--year" in str(e.value)
+
+
 # -- chains, short forms and levels --------------------------------------------------
 @pytest.mark.parametrize("title, key, name, parent", [
     ("重庆市綦江区信访办公室2024年部门预算情况说明", "qijiang", "綦江", "重庆"),

@@ -38,7 +38,7 @@ UNDATED = "undated"
 # Two-letter codes of doc_id (sz2024pt); a kind not listed uses its words' initials.
 KIND_CODES = {"project_targets": "pt", "wide_project_targets": "pt", "self_evaluation": "se",
               "budget_disclosure": "bd"}
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 _CELL_BREAK = re.compile(r"\t|\||\s{2,}|\u3000+")
 _SPACES = re.compile(r"[\s\u3000]+")
 _SEE_ALSO = "data/raw/places.csv"
@@ -242,11 +242,10 @@ def place_of(lines: tuple[str, ...], source: str, city: str | None = None,
         found, new, city_from = *_city_option(city, source, registry), "--city"
     else:
         found, new, city_from = _city_in_document(lines, source, registry)
-    title = head(lines)
     if year is not None:
         fiscal_year, year_from = _year_option(year, source), "--year"
     else:
-        fiscal_year, year_from = _year_in_title(title, source)
+        fiscal_year, year_from = _year_in_title(lines, source)
     return Place(found, fiscal_year, city_from, year_from, new)
 
 
@@ -290,7 +289,20 @@ def _candidates(lines: tuple[str, ...]) -> str:
     return ("candidates seen in prose (not taken): " + ", ".join(seen[:8])) if seen else ""
 
 
-def _year_in_title(title: list[tuple[int, str]], source: str) -> tuple[int, str]:
+def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str]:
+    """The year of the first title-like line with a title word (after any site banner), else the first
+    year in the title block; full dates (发布日期 2023年05月10日) are skipped."""
+    ev = evidence()
+    for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
+        if any(mark in text for mark in ev["skip_line_marks"]):
+            continue
+        first = _CELL_BREAK.split(normalise(text).strip())[0]
+        if len(first) <= ev["max_title_chars"] and not any(mark in first for mark in ev["prose_marks"]) \
+                and any(word in first for word in ev["title_words"]):
+            m = _YEAR.search(first)
+            if m:
+                return int(m.group(1)), f"the title, line {n}"
+    title = head(lines)
     for n, text in title:
         m = _YEAR.search(normalise(text))
         if m:
