@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from hotlinecompare.extract.kinds.genre.cues import cues
-from hotlinecompare.extract.kinds.genre.layout import unit_in
+from hotlinecompare.extract.kinds.genre.layout import PLACEHOLDERS, unit_in
 from hotlinecompare.extract.kinds.genre.lines import implied_unit
 from hotlinecompare.extract.kinds.genre.periods import periods_in
 
@@ -75,3 +75,25 @@ def value_columns(header: list[str], width: int) -> tuple[list[str], int]:
     if any(any(w in h for w in c.text_column) and not cue for h, cue in zip(columns, has_cue)):
         return [], 0
     return columns, len(header) - width
+
+
+def header_shift(header: list[str], texts: list[str], numeric: list[bool]) -> int:
+    """How many leading header cells stand over no cell of the row. A header wider than its row has
+    merged cells at its left (预算执行情况(10分) over the row labels, 绩效指标(90分) beside 一级指标): of the
+    shifts that drop leading header cells, the one that puts most value-like names over numbers and
+    other names over words (placeholders such as ``/`` count for neither; ties: the least shift)."""
+    def width(cells: list[str]) -> int:
+        n = len(cells)
+        while n and not cells[n - 1].strip():
+            n -= 1
+        return n
+
+    extra = width(header) - width(texts)
+    if extra <= 0:
+        return 0
+    flags = [is_value_name(h) for h in header]
+
+    def fit(shift: int) -> int:
+        return sum(flags[i + shift] == numeric[i] for i, t in enumerate(texts)
+                   if t.strip() and t.strip() not in PLACEHOLDERS and i + shift < len(header))
+    return max(range(extra + 1), key=lambda k: (fit(k), -k))

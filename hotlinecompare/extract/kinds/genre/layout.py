@@ -20,6 +20,8 @@ HEADING_LEVELS = (re.compile(r"^\s*第[一二三四五六七八九十]+部分"),
                   re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]"))
 UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|亿元|件|人|个|通)")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元|亿元|件|通|人|个|秒|分钟|万件|万通|人次|件次|%|席|分|辆|台|名|次|条|项|户)\s*[）)]")
+# A bracketed note in a header cell: a weight, a unit or a year (预算执行情况(10分), 年度预算数(万元)).
+BRACKETED = re.compile(r"[（(][^）)]{0,12}[）)]")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 SUM_CELL = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s?\+\s?\d+(?:\.\d+)?)+\s*$")
 # A cell that says "none" in a table of values.
@@ -70,6 +72,35 @@ def cells(text: str) -> tuple[tuple[int, int], ...]:
     if rest.strip():
         spans.append((pos + len(rest) - len(rest.lstrip()), pos + len(rest)))
     return tuple(spans)
+
+
+def spaced_cells(text: str) -> tuple[tuple[int, int], ...]:
+    """Cells of a row a PDF viewer copied with one space between cells (``一、一般公共预算拨款收入
+    5016140.00 一、一般公共服务支出 4621380.00``): each number a cell, the words between numbers one
+    label cell (``收 入 总 计``). () unless the line reads as such a row: no sentence punctuation, every
+    label of two or more characters, and a number that only a table prints (decimals, a percent, or two
+    numbers or more)."""
+    if PROSE_MARKS.search(text) or "|" in text or "\t" in text:
+        return ()
+    spans: list[tuple[int, int]] = []
+    label: tuple[int, int] | None = None
+    numbers = 0
+    for m in re.finditer(r"\S+", text):
+        if is_number_cell(m.group(0)):
+            if label:
+                spans.append(label)
+                label = None
+            spans.append(m.span())
+            numbers += 1
+        else:
+            label = (label[0], m.end()) if label else m.span()
+    if label:
+        spans.append(label)
+    labels = [text[s:e] for s, e in spans if not is_number_cell(text[s:e])]
+    tabular = numbers >= 2 or any(ch in text[s:e] for s, e in spans if is_number_cell(text[s:e]) for ch in ".%")
+    if not numbers or not labels or not tabular or any(len(t.replace(" ", "")) < 2 for t in labels):
+        return ()
+    return tuple(spans) if len(spans) >= 2 else ()
 
 
 def is_empty_row(text: str) -> bool:

@@ -15,8 +15,9 @@ from hotlinecompare.extract.document import Document
 from hotlinecompare.extract.kinds.genre.bare import bare_quantities
 from hotlinecompare.extract.kinds.genre.cues import cell_pattern, cues
 from hotlinecompare.extract.kinds.genre.facts import GenreExtraction
-from hotlinecompare.extract.kinds.genre.headers import join_row_label, merge_fragments, value_columns
+from hotlinecompare.extract.kinds.genre.headers import header_shift, join_row_label, merge_fragments, value_columns
 from hotlinecompare.extract.kinds.genre.layout import (
+    BRACKETED,
     HEADING,
     UNIT_NOTE,
     cell_text,
@@ -27,6 +28,7 @@ from hotlinecompare.extract.kinds.genre.layout import (
     is_number_cell,
     is_rule,
     is_value_line,
+    spaced_cells,
     spaced_word,
     sum_cell,
     unit_in,
@@ -38,6 +40,8 @@ from hotlinecompare.extract.kinds.genre.quantities import OPERATOR_SYMBOLS, Quan
 from hotlinecompare.extract.numbers import all_units, normalise
 
 SENTENCE_END = "。；;！!？?：:"
+# How many lines after its unit note (单位：元) a row copied with single spaces is read as a table row.
+TABLE_REACH = 60
 
 
 @dataclass
@@ -49,7 +53,9 @@ class State:
     plan_level: int = 0
     section_year: int | None = None
     unit_note: str = ""
+    unit_note_line: int = 0
     header: list[str] = field(default_factory=list)
+    header_shift: int | None = None                      # leading header cells over no cell of a row
     labels: list[str] = field(default_factory=list)     # label lines since the last value line
     block_header: list[str] = field(default_factory=list)
     column: int = 0                                      # values read since the last label
@@ -74,11 +80,21 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             continue
         note = UNIT_NOTE.search(normalise(text))
         if note:
-            st.unit_note = note.group(1)
+            st.unit_note, st.unit_note_line = note.group(1), n
         if _label_value(ex, n, text, kind, doc, st):
             continue
+        # a table a PDF viewer copied with single spaces between cells, under its unit note
+        spaced = spaced_cells(text) if st.unit_note and n - st.unit_note_line <= TABLE_REACH \
+            and not cells(text)[1:] else ()
+        if spaced and (not HEADING.match(text) or sum(is_number_cell(text[s:e]) for s, e in spaced) >= 2):
+            st.labels, st.block_header, st.column, st.columns, st.label_unit = [], [], 0, [], ""
+            _table_row(ex, n, text, spaced, kind, doc, st)
+            continue
         # 一、一般公共预算拨款 then 745.20: a row label of a one-cell-per-line table, not a heading
-        heading = HEADING.match(text) and not (is_label(cell_text(text)) and is_value_line(next_line(lines, n)))
+        # 一、一般公共预算拨款收入 | 5,605.60 | …: a table row whose label is numbered, not a heading
+        row = cells(text)
+        heading = HEADING.match(text) and not (is_label(cell_text(text)) and is_value_line(next_line(lines, n))) \
+            and not (row[1:] and any(is_number_cell(text[s:e]) for s, e in row[1:]))
         if heading or len(text.strip()) > 30 and not cells(text)[1:]:
             if heading:
                 _enter_section(st, text)
@@ -104,7 +120,7 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             if label in cues().basis_header:
                 st.basis_header = label
             st.label_unit = unit_in(label) or st.label_unit
-            st.header = []
+            st.header, st.header_shift = [], None
             _prose(ex, n, text, 0, kind, doc, st)
     return ex
 
@@ -124,6 +140,7 @@ def _enter_section(st: State, text: str) -> None:
 def _end_block(st: State) -> None:
     st.labels, st.block_header, st.column, st.header, st.columns, st.block_unit = [], [], 0, [], [], ""
     st.basis_header = st.label_unit = ""
+    st.header_shift = None
 
 
 def _ctx(kind: str, doc: Document, st: State, text: str, column: str = "", label: str = "") -> Context:
@@ -203,16 +220,37 @@ def _label_value(ex, n, text, kind, doc, st: State) -> bool:
 def _table_row(ex, n, text, spans, kind, doc, st: State) -> None:
     texts = [text[s:e] for s, e in spans]
     numeric = [bool(t) and is_number_cell(t) for t in texts]
-    # a header row has no number but may name years (2022年实际执行数)
-    if not any(numeric) and all(not any(ch.isdigit() for ch in YEAR.sub("", t)) for t in texts):
+    # a header row has no number but may name years (2022年实际执行数), weights and units in brackets
+    # (预算执行情况(10分), 年度预算数(万元)); a weight is still a score
+    if not any(numeric) and all(not any(ch.isdigit() for ch in BRACKETED.sub("", YEAR.sub("", t))) for t in texts):
         st.header = [a + b for a, b in zip(st.header, texts)] if st.header and len(st.header) == len(texts) \
                 and any(t[:1] in "（(" for t in texts) else texts
+        st.header_shift = None
+        for (s, _), t in zip(spans, texts):
+            for q in find(t):
+                if q.unit == "分":
+                    ex.quantity(n, q, _ctx(kind, doc, st, t, "", ""), table="cells", section=st.section, offset=s)
         return
     skip = cues().skip_column
-    label = ""
+    # the rows of one table line up with its header alike: the first row with values says how
+    if st.header_shift is None:
+        st.header_shift = header_shift(st.header, texts, numeric)
+    header = st.header[st.header_shift:]
+    # the unit the header of the label column states (年度预算数(万元) over 总额, 其中:财政资金)
+    label_unit = next((unit_in(h) for h in st.header[:st.header_shift + 1] if unit_in(h)), "")
+    # a cell that is only an operator (指标性质 ≥) qualifies the number after it; a cell that is only a
+    # unit (度量单位 万件) is the unit of the row's bare numbers
+    row_unit = next((normalise(t).strip() for t in texts if normalise(t).strip() in all_units()), "")
+    label, operator = "", ""
     for i, ((s, e), t) in enumerate(zip(spans, texts)):
-        column = st.header[i] if i < len(st.header) else ""
+        column = header[i] if i < len(header) else ""
         if not numeric[i]:
+            bare = normalise(t).strip()
+            if bare in OPERATOR_SYMBOLS:
+                operator = OPERATOR_SYMBOLS[bare]
+                continue
+            if bare in all_units():
+                continue
             if t.strip("—-/ "):
                 label = label if _describes(column, t) else t
                 for q in find(t):
@@ -226,7 +264,14 @@ def _table_row(ex, n, text, spans, kind, doc, st: State) -> None:
         if not column and i == 0 and not label:
             continue
         q = _cell_quantity(text, s, e)
+        if operator and q.operator == "=":
+            q = replace(q, operator=operator)
+        operator = ""
         unit, unit_from = _unit_for(q, column, label, st)
+        if row_unit and unit_from not in ("cell", "header"):
+            unit, unit_from = row_unit, "header"
+        elif label_unit and unit_from not in ("cell", "header"):
+            unit, unit_from = label_unit, "header"
         if not unit:
             continue
         ex.quantity(n, q, _ctx(kind, doc, st, text, column, label), table="cells", section=st.section,
