@@ -4,7 +4,7 @@
 pages by someone who had not seen the reader, against which it was measured before any change.
 
 A fact matches an expected row when fixture, line and value agree, and the unit where the expected
-row gives one (each expected row matches at most one fact). Operator and basis agreement are
+row gives one (compared as written, full-width brackets read as ASCII) (each expected row matches at most one fact). Operator and basis agreement are
 reported separately, over the matched pairs; ``refused`` counts fixtures whose kind could not be
 detected. The fixtures are read as ``check`` reads a file: kind detected by the registry, city and
 year from the catalogue.
@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from hotlinecompare.errors import HotlineError  # noqa: E402
 from hotlinecompare.extract.document import Document, split_lines  # noqa: E402
 from hotlinecompare.extract.kinds import detect_scores, parse  # noqa: E402
+from hotlinecompare.extract.numbers import normalise  # noqa: E402
 from hotlinecompare.extract.place import place_of  # noqa: E402
 from hotlinecompare.extract.places import seed_registry  # noqa: E402
 
@@ -91,7 +92,7 @@ def match(facts: list[dict], wanted: list[dict]) -> list[tuple[dict, dict]]:
     for w in wanted:
         for f in free:
             if f["line"] == int(w["line"]) and f["value"] is not None \
-                    and abs(f["value"] - float(w["value"])) < 1e-9 and (not w["unit"] or f["unit"] == w["unit"]):
+                    and abs(f["value"] - float(w["value"])) < 1e-9 and (not w["unit"] or normalise(f["unit"]) == normalise(w["unit"])):
                 pairs.append((w, f))
                 free.remove(f)
                 break

@@ -62,6 +62,8 @@ class State:
     current_label: str = ""
     score_slots: dict[int, str] = field(default_factory=dict)   # row position → 分值 / 得分
     basis_header: str = ""                               # a part of the table headed 预算数 / 决算数
+    span_basis: list[str] = field(default_factory=list)  # 预算数 | 决算数 over equal halves of the row
+    table_title: str = ""                                # 财政拨款“三公”经费支出决算表: a row's name of last resort
     columns: list[str] = field(default_factory=list)     # the value columns of a one-cell-per-line table
     text_columns: int = 0                                # how many columns of names come before them
     row_columns: list[str] = field(default_factory=list)  # the columns the current row's values line up with
@@ -88,6 +90,9 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             and not cells(text)[1:] else ()
         if spaced and (not HEADING.match(text) or sum(is_number_cell(text[s:e]) for s, e in spaced) >= 2):
             st.labels, st.block_header, st.column, st.columns, st.label_unit = [], [], 0, [], ""
+            names = _spaced_header(lines, n)
+            if len(names) == len(spaced) and names != st.header:
+                st.header, st.header_shift = names, None
             _table_row(ex, n, text, spaced, kind, doc, st)
             continue
         # 一、一般公共预算拨款 then 745.20: a row label of a one-cell-per-line table, not a heading
@@ -119,10 +124,25 @@ def read(doc: Document, kind: str) -> GenreExtraction:
                 st.labels.append(label)
             if label in cues().basis_header:
                 st.basis_header = label
+            if label.endswith("表") and not any(ch.isdigit() for ch in label):
+                st.table_title = label
             st.label_unit = unit_in(label) or st.label_unit
             st.header, st.header_shift = [], None
             _prose(ex, n, text, 0, kind, doc, st)
     return ex
+
+
+def _spaced_header(lines: tuple[str, ...], n: int) -> list[str]:
+    """The names of the header line above a row copied with single spaces (项目 行次 资产总额 …), past
+    at most two rows of its table (栏次 1 2 3); [] when the line above is prose or a heading."""
+    for back in range(n - 1, max(0, n - 4), -1):
+        text = lines[back - 1]
+        if not text.strip() or spaced_cells(text):
+            continue
+        if HEADING.match(text) or any(mark in text for mark in "，。；"):
+            return []
+        return text.split()
+    return []
 
 
 def _enter_section(st: State, text: str) -> None:
@@ -139,7 +159,8 @@ def _enter_section(st: State, text: str) -> None:
 
 def _end_block(st: State) -> None:
     st.labels, st.block_header, st.column, st.header, st.columns, st.block_unit = [], [], 0, [], [], ""
-    st.basis_header = st.label_unit = ""
+    st.basis_header = st.label_unit = st.table_title = ""
+    st.span_basis = []
     st.header_shift = None
 
 
@@ -154,8 +175,20 @@ def _prose(ex: GenreExtraction, n: int, text: str, offset: int, kind: str, doc: 
     if not found and not bare:
         return
     ctx = replace(_ctx(kind, doc, st, text), lead=_lead(doc.lines, n))
+    found = tuple(_unit_wrapped(q, text, next_line(doc.lines, n)) for q in found)
     for q, unit in sorted([(q, "") for q in found] + bare, key=lambda x: x[0].start):
         ex.quantity(n, q, ctx, table="text", section=st.section, unit=unit, unit_from="parser" if unit else "")
+
+
+def _unit_wrapped(q: Quantity, text: str, following: str) -> Quantity:
+    """``0.64 万`` / ``元，下降…``: a unit a PDF wrapped onto the next line, joined (万 + 元 = 万元)."""
+    if not q.unit or text[q.end:].strip():
+        return q
+    head = following.strip()
+    longer = [u for u in all_units() if u.startswith(q.unit) and len(u) > len(q.unit)
+              and head.startswith(u[len(q.unit):])
+              and (len(head) == len(u) - len(q.unit) or not head[len(u) - len(q.unit)].isalnum())]
+    return replace(q, unit=max(longer, key=len)) if longer else q
 
 
 def _lead(lines: tuple[str, ...], n: int) -> str:
@@ -226,6 +259,8 @@ def _table_row(ex, n, text, spans, kind, doc, st: State) -> None:
         st.header = [a + b for a, b in zip(st.header, texts)] if st.header and len(st.header) == len(texts) \
                 and any(t[:1] in "（(" for t in texts) else texts
         st.header_shift = None
+        if all(t.strip() in cues().basis_header for t in texts):
+            st.span_basis = [t.strip() for t in texts]
         for (s, _), t in zip(spans, texts):
             for q in find(t):
                 if q.unit == "分":
@@ -299,13 +334,17 @@ def _value_line(ex, n, text, spans, kind, doc, st: State, lines) -> None:
         st.row_columns = st.columns if len(st.columns) < 2 or width > 1 else []
         if width < len(st.columns) and len(st.score_slots) == width:   # 总分 100 97.6: under 分值 and 得分
             st.row_columns = []
-    label = st.current_label
+    # a row of values under a header of several lines: the table's title names it
+    label = st.current_label or st.table_title
     columns = st.row_columns
+    width_of_row = len(spans)
     following = lines[n] if n < len(lines) else ""
     scored = any(w in h for h in st.block_header for w in cues().score_column)
     row_numbers = any(w in h for h in st.block_header for w in cues().skip_column)
     for s, e in spans:
         column = columns[st.column] if st.column < len(columns) else st.basis_header
+        if not column and st.span_basis and width_of_row % len(st.span_basis) == 0:
+            column = st.span_basis[st.column * len(st.span_basis) // width_of_row]
         st.column += 1
         parts = sum_cell(text[s:e])
         quantities = [_cell_quantity(text, s + a, s + b) for a, b in parts] if parts else [_cell_quantity(text, s, e)]
