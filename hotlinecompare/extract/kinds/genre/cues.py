@@ -17,6 +17,7 @@ class KindDefaults:
     default_basis: str
     money_basis: str
     qualifier_basis: str
+    stock_basis: str = ""   # the basis of a stock (people, vehicles, devices) no cue names; "" = default
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Cues:
     level_to: tuple[str, ...]       # 至, 到: a change word ending so names the level reached
     operator_clause: dict[str, str]   # 约占…的58%: a qualifier earlier in the clause
     bare_value_after: tuple[str, ...]   # 均为 0: a bare number in the unit of the quantity before
+    stock_unit: tuple[str, ...]         # 人, 名, 辆, 台: counts of a stock held (genre_kinds.csv stock_basis)
 
 
 def _read(name: str) -> list[dict]:
@@ -83,14 +85,15 @@ def cues() -> Cues:
                 tuple(mapping("bracket_basis").items()), words("not_previous_year"),
                 words("label_tail"), words("label_end"), words("value_column"), mapping("ratio_unit"),
                 words("description_column"), words("description_cell"), tuple(mapping("rate_of").items()),
-                words("level_from"), words("level_to"), mapping("operator_clause"), words("bare_value_after"))
+                words("level_from"), words("level_to"), mapping("operator_clause"), words("bare_value_after"),
+                words("stock_unit"))
 
 
 @cache
 def kind_defaults(kind: str) -> KindDefaults:
     rows = {r["kind"]: r for r in _read("genre_kinds.csv")}
     r = rows.get(kind, rows["general"])
-    return KindDefaults(r["default_basis"], r["money_basis"], r["qualifier_basis"])
+    return KindDefaults(r["default_basis"], r["money_basis"], r["qualifier_basis"], r.get("stock_basis") or "")
 
 
 # A number: thousands by commas, thousands by spaces (PDF text, only with decimals: 1 096.52), or plain;

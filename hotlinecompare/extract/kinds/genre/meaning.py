@@ -22,7 +22,7 @@ from functools import lru_cache
 from hotlinecompare.extract.kinds.genre.cues import cues, kind_defaults
 from hotlinecompare.extract.kinds.genre.periods import Period
 from hotlinecompare.extract.kinds.genre.quantities import Quantity
-from hotlinecompare.extract.numbers import all_units
+from hotlinecompare.extract.numbers import all_units, normalise
 
 # \u3000 separates paragraphs in a Word export put on one line
 CLAUSE_BREAK = re.compile(r"[，。；;：:,、（）()|\t\u3000]|其中|\s{2,}")
@@ -221,6 +221,8 @@ def basis_of(q: Quantity, ctx: Context, measure: str) -> str:
         basis = "target"
     if basis is None and d.qualifier_basis and q.operator in (">=", "<=", "<") and measure != "change":
         basis = d.qualifier_basis
+    if basis is None and d.stock_basis and normalise(q.unit) in cues().stock_unit and measure == "count":
+        basis = d.stock_basis
     if basis is None:
         money = all_units().get(q.unit)
         basis = d.money_basis if money is not None and money.kind in MONEY_KINDS else d.default_basis
