@@ -68,6 +68,12 @@ def test_the_year_is_the_titles_not_the_banners_or_a_date(lines, year, line):
     assert (found.fiscal_year, found.year_from) == (year, f"the title, line {line}")
 
 
+def test_checks_title_is_the_documents_not_the_sites_banner():
+    result = check_path(ROOT / "tests" / "fixtures" / "genre_blind" / "self_evaluation_01_nanbu_sichuanform.txt")
+    assert result.title == "南部县12345政务服务便民热线中心2023年度项目支出绩效自评表公开"
+    assert result.place.year_from == "the title, line 3"
+
+
 def test_a_document_without_a_year_in_its_title_is_refused_with_what_to_pass():
     with pytest.raises(HotlineError, match="no fiscal year") as e:
         place_of(("某某区信访局部门预算", "发布日期：2024年2月18日", "一、基本情况"), "x.txt", city="綦江区",

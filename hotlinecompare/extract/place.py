@@ -70,6 +70,7 @@ class Place:
     city_from: str
     year_from: str
     new_places: tuple[City, ...] = ()   # the place and/or its parent, when the registry lacks them
+    title_line: int | None = None       # the title line (with a title word) the year was read from
 
 
 # -- where a document names its place -----------------------------------------------------
@@ -243,10 +244,10 @@ def place_of(lines: tuple[str, ...], source: str, city: str | None = None,
     else:
         found, new, city_from = _city_in_document(lines, source, registry)
     if year is not None:
-        fiscal_year, year_from = _year_option(year, source), "--year"
+        fiscal_year, year_from, title_line = _year_option(year, source), "--year", None
     else:
-        fiscal_year, year_from = _year_in_title(lines, source)
-    return Place(found, fiscal_year, city_from, year_from, new)
+        fiscal_year, year_from, title_line = _year_in_title(lines, source)
+    return Place(found, fiscal_year, city_from, year_from, new, title_line)
 
 
 def _city_option(name: str, source: str, registry: tuple[City, ...]) -> tuple[City, tuple[City, ...]]:
@@ -289,7 +290,7 @@ def _candidates(lines: tuple[str, ...]) -> str:
     return ("candidates seen in prose (not taken): " + ", ".join(seen[:8])) if seen else ""
 
 
-def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str]:
+def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int | None]:
     """The year of the first title-like line with a title word (after any site banner), else the first
     year in the title block; full dates (发布日期 2023年05月10日) are skipped."""
     ev = evidence()
@@ -301,12 +302,12 @@ def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str]:
                 and any(word in first for word in ev["title_words"]):
             m = _YEAR.search(first)
             if m:
-                return int(m.group(1)), f"the title, line {n}"
+                return int(m.group(1)), f"the title, line {n}", n
     title = head(lines)
     for n, text in title:
         m = _YEAR.search(normalise(text))
         if m:
-            return int(m.group(1)), f"the title, line {n}"
+            return int(m.group(1)), f"the title, line {n}", None
     raise HotlineError("no fiscal year (YYYY年) in the title block", file=source,
                        found=" | ".join(t for _, t in title)[:120] or "(no title lines)",
                        hint=f"pass --year YYYY, or --year {UNDATED} for a document that states none")

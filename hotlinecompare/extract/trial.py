@@ -221,7 +221,8 @@ def check_bytes(data: bytes, source: str, *, city: str | None = None, year: int 
                    kind=detection.kind, lines=lines,
                    meta={"locations": locations_of(original)} if original is not None else {})
     build = parse_safely(doc)
-    title = head(lines)
+    # the title is the line the year was read from (after any site banner), else the first line
+    title = [(place.title_line, lines[place.title_line - 1].strip())] if place.title_line else head(lines)
     return CheckResult(source, doc, detection, place, title[0][1] if title else "", build,
                        duplicates(build.facts), original)
 
