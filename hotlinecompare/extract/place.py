@@ -133,6 +133,10 @@ def evidence_texts(lines: tuple[str, ...]) -> list[tuple[int, str, str]]:
 def read_chain(text: str, registry: tuple[City, ...]) -> tuple[str, ...]:
     """The place names at the start of ``text``: 重庆市綦江区信访办公室 → (重庆市, 綦江区)."""
     text = re.sub(evidence()["leading_noise"], "", _SPACES.sub("", text))
+    party = re.match(evidence()["party_committee"], text)
+    if party:
+        name, rest = party.group(1), text[party.end():]
+        text = name + (rest[len(name):] if rest.startswith(name) else rest)
     forms = set(divisions_by_name()) | {c.full_name_zh for c in registry} | {c.name_zh for c in registry}
     names, at = [], 0
     while at < len(text):

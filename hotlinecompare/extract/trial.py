@@ -29,8 +29,11 @@ from hotlinecompare.extract.place import UNDATED, Place, doc_id_for, head, place
 # Below this detection score a document is refused unless --kind names its parser.
 MIN_SCORE = 0.5
 # Keys of a fact that say what it is; two table facts with the same key state one thing twice.
+# The note holds a genre table cell's column ("column 决算数"): two cells of one row are not one thing twice.
 DUPLICATE_KEY = ("table", "section", "item", "level1", "level2", "level3", "measure", "period",
-                 "basis", "fiscal_year")
+                 "basis", "fiscal_year", "note")
+# Facts read from running text: prose restates figures on purpose (the seed templates' and the genre's).
+PROSE_TABLES = ("prose", "text")
 
 
 # -- the result --------------------------------------------------------------
@@ -291,7 +294,7 @@ def duplicates(facts: pl.DataFrame) -> pl.DataFrame:
 
     Prose restates table values on purpose, so only table facts count.
     """
-    table = facts.filter(pl.col("table") != "prose")
+    table = facts.filter(~pl.col("table").is_in(PROSE_TABLES))
     dup = table.filter(pl.len().over(list(DUPLICATE_KEY)) > 1)
     return (dup.group_by(list(DUPLICATE_KEY), maintain_order=True)
                .agg(pl.col("line").alias("lines"), pl.col("quote").first())
