@@ -26,7 +26,7 @@ def leading_unit(text: str) -> str:
     """The unit a line starts with (``万元，其中：``), else ""."""
     head = text.strip()
     for u in sorted(all_units(), key=len, reverse=True):
-        if head.startswith(u) and (len(head) == len(u) or not head[len(u)].isalnum() or head[len(u)] in "，其"):
+        if head.startswith(u) and (len(head) == len(u) or not head[len(u)].isalnum() or head[len(u)] in "，其以"):
             return u
     return ""
 

@@ -57,6 +57,7 @@ class Cues:
     operator_clause: dict[str, str]   # 约占…的58%: a qualifier earlier in the clause
     bare_value_after: tuple[str, ...]   # 均为 0: a bare number in the unit of the quantity before
     stock_unit: tuple[str, ...]         # 人, 名, 辆, 台: counts of a stock held (genre_kinds.csv stock_basis)
+    money_column: tuple[str, ...]       # 年初预算, 全年执行: a column of money (its unit the prose's, if none)
 
 
 def _read(name: str) -> list[dict]:
@@ -86,7 +87,7 @@ def cues() -> Cues:
                 words("label_tail"), words("label_end"), words("value_column"), mapping("ratio_unit"),
                 words("description_column"), words("description_cell"), tuple(mapping("rate_of").items()),
                 words("level_from"), words("level_to"), mapping("operator_clause"), words("bare_value_after"),
-                words("stock_unit"))
+                words("stock_unit"), words("money_column"))
 
 
 @cache

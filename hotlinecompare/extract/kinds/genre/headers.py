@@ -91,7 +91,8 @@ def header_shift(header: list[str], texts: list[str], numeric: list[bool]) -> in
     extra = width(header) - width(texts)
     if extra <= 0:
         return 0
-    flags = [is_value_name(h) for h in header]
+    # a column of values, or of row numbers (行次, 序号): numbers belong under it
+    flags = [is_value_name(h) or any(w in h for w in cues().skip_column) for h in header]
 
     def fit(shift: int) -> int:
         return sum(flags[i + shift] == numeric[i] for i, t in enumerate(texts)

@@ -97,9 +97,24 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             if label.endswith("表") and not any(ch.isdigit() for ch in label):
                 st.table_title = label
             st.label_unit = unit_in(label) or st.label_unit
-            st.header, st.header_shift = [], None
+            # the rest of a text cell that wrapped (偏差原因 over three lines) keeps the table's header
+            if not (st.header and _within_table(lines, n)):
+                st.header, st.header_shift = [], None
             _prose(ex, n, text, 0, kind, doc, st)
     return ex
+
+
+def _within_table(lines: tuple[str, ...], n: int) -> bool:
+    """Do table rows of several cells stand right before and after line ``n`` (past other such lines)?"""
+    def row_at(i: int) -> bool:
+        return 0 <= i < len(lines) and len(cells(lines[i])) >= 3
+
+    before, after = n - 2, n
+    while 0 <= before and lines[before].strip() and not row_at(before) and n - before <= 3:
+        before -= 1
+    while after < len(lines) and lines[after].strip() and not row_at(after) and after - n <= 3:
+        after += 1
+    return row_at(before) and row_at(after)
 
 
 def _enter_section(st: State, text: str) -> None:
@@ -128,6 +143,9 @@ def _prose(ex: GenreExtraction, n: int, text: str, offset: int, kind: str, doc: 
         return
     context = replace(ctx(kind, doc, st, text), lead=_lead(doc.lines, n))
     found = tuple(_unit_wrapped(q, text, next_line(doc.lines, n)) for q in found)
+    for q in found:
+        if q.unit and all_units()[q.unit].kind == "money" and q.direction == 0:
+            st.money_units[q.unit] = st.money_units.get(q.unit, 0) + 1
     for q, unit in sorted([(q, "") for q in found] + bare, key=lambda x: x[0].start):
         ex.quantity(n, q, context, table="text", section=st.section, unit=unit, unit_from="parser" if unit else "")
 

@@ -43,6 +43,8 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
     # a header row has no number but may name years (2022年实际执行数), weights and units in brackets
     # (预算执行情况(10分), 年度预算数(万元)); a weight is still a score
     if not any(numeric) and all(not any(ch.isdigit() for ch in BRACKETED.sub("", YEAR.sub("", t))) for t in texts):
+        if _wrapped_fragment(texts, st):
+            return
         st.header = [a + b for a, b in zip(st.header, texts)] if st.header and len(st.header) == len(texts) \
                 and any(t[:1] in "（(" for t in texts) else texts
         st.header_shift = None
@@ -55,12 +57,18 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
         return
     skip = cues().skip_column
     # the rows of one table line up with its header alike: the first row with values says how
-    if st.header_shift is None:
-        st.header_shift = header_shift(st.header, texts, numeric)
-    header = st.header[st.header_shift:]
+    # (a row of fewer cells, such as the rest of a row whose cell wrapped, is lined up on its own)
+    width = len(texts)
+    if st.header_shift is None or width != st.shift_width:
+        shift = header_shift(st.header, texts, numeric)
+        if st.header_shift is None:
+            st.header_shift, st.shift_width = shift, width
+    else:
+        shift = st.header_shift
+    header = st.header[shift:]
     # the unit the header of the label column states (年度预算数(万元) over 总额, 其中:财政资金)
     # or implies (诉求类别 | 本周 | 上周: counts of requests)
-    label_unit = next((unit_in(h) or implied_unit(h) for h in st.header[:st.header_shift + 1]
+    label_unit = next((unit_in(h) or implied_unit(h) for h in st.header[:shift + 1]
                        if unit_in(h) or implied_unit(h)), "")
     # a cell that is only an operator (指标性质 ≥) qualifies the number after it; a cell that is only a
     # unit (度量单位 万件) is the unit of the row's bare numbers
@@ -100,6 +108,13 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
             continue
         ex.quantity(n, q, ctx(kind, doc, st, text, column, label), table="cells", section=st.section,
                     unit=unit, unit_from=unit_from)
+
+
+def _wrapped_fragment(texts: list[str], st: State) -> bool:
+    """``\t\t\t朝汉双语专席``: the first part of a row whose names wrapped inside their cells (a Word table
+    pasted with tabs), under a header of more cells: not a new header."""
+    filled = [t for t in texts if t.strip()]
+    return bool(st.header) and len(texts) < len(st.header) and not texts[0].strip() and 1 <= len(filled) <= 2
 
 
 def describes(column: str, cell: str) -> bool:

@@ -26,6 +26,8 @@ class State:
     unit_note_line: int = 0
     header: list[str] = field(default_factory=list)
     header_shift: int | None = None                      # leading header cells over no cell of a row
+    shift_width: int = 0                                 # how many cells the row had that set it
+    money_units: dict[str, int] = field(default_factory=dict)   # money units of the prose, counted
     labels: list[str] = field(default_factory=list)     # label lines since the last value line
     block_header: list[str] = field(default_factory=list)
     column: int = 0                                      # values read since the last label
@@ -69,7 +71,7 @@ def unit_for(q: Quantity, column: str, label: str, st: State, following: str = "
         return "分", "header"
     head = following.strip()
     for u in sorted(all_units(), key=len, reverse=True):
-        if head.startswith(u) and (len(head) == len(u) or not head[len(u)].isalnum() or head[len(u)] in "，其"):
+        if head.startswith(u) and (len(head) == len(u) or not head[len(u)].isalnum() or head[len(u)] in "，其以"):
             return u, "parser"
     if st.block_unit:
         return st.block_unit, "header"
@@ -77,5 +79,8 @@ def unit_for(q: Quantity, column: str, label: str, st: State, following: str = "
     implied = implied_unit(column)
     if st.unit_note and covers(st.unit_note, implied):
         return st.unit_note, "document"
+    # a money column of a table with no unit note (年初预算 | 全年执行): the money unit the prose uses
+    if not implied and st.money_units and any(w in column for w in cues().money_column):
+        return max(st.money_units, key=lambda u: (st.money_units[u], u)), "document"
     implied = implied or implied_unit(label)
     return (implied, "parser") if implied else ("", "")
