@@ -110,7 +110,7 @@ def _within_table(lines: tuple[str, ...], n: int) -> bool:
         return 0 <= i < len(lines) and len(cells(lines[i])) >= 3
 
     before, after = n - 2, n
-    while 0 <= before and lines[before].strip() and not row_at(before) and n - before <= 3:
+    while before >= 0 and lines[before].strip() and not row_at(before) and n - before <= 3:
         before -= 1
     while after < len(lines) and lines[after].strip() and not row_at(after) and after - n <= 3:
         after += 1
