@@ -74,6 +74,25 @@ def test_checks_title_is_the_documents_not_the_sites_banner():
     assert result.place.year_from == "the title, line 3"
 
 
+def test_a_workbook_without_a_year_takes_the_year_its_file_name_states():
+    lines = ("收入支出决算总表", "编制单位：贺州市八步区政务服务中心\t公开01表\t单位：万元")
+    found = place_of(lines, "八步区政务服务中心2023年部门决算.xlsx", registry=seed_registry())
+    assert (found.fiscal_year, found.year_from) == (2023, "the file name (八步区政务服务中心2023年部门决算.xlsx)")
+    for name in ("upload20250606.xlsx", "附件2.xlsx"):   # digits of an upload stamp are no year
+        with pytest.raises(HotlineError, match="no fiscal year"):
+            place_of(lines, name, registry=seed_registry())
+
+
+def test_a_county_made_a_city_after_the_gazetteer_keeps_its_parent():
+    city = place_of(("禄丰市2025年部门预算项目绩效目标表",), "x.txt", registry=seed_registry()).city
+    assert (city.full_name_zh, city.parent_full_zh, city.admin_level) == ("禄丰市", "楚雄彝族自治州", "county_city")
+
+
+def test_a_party_committee_names_its_place_once():
+    city = place_of(("中共抚顺市委抚顺市人民政府信访局2023年度决算",), "x.txt", registry=seed_registry()).city
+    assert (city.full_name_zh, city.parent_full_zh) == ("抚顺市", "辽宁省")
+
+
 def test_a_document_without_a_year_in_its_title_is_refused_with_what_to_pass():
     with pytest.raises(HotlineError, match="no fiscal year") as e:
         place_of(("某某区信访局部门预算", "发布日期：2024年2月18日", "一、基本情况"), "x.txt", city="綦江区",

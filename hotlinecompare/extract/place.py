@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract import places
@@ -39,6 +40,7 @@ UNDATED = "undated"
 KIND_CODES = {"project_targets": "pt", "wide_project_targets": "pt", "self_evaluation": "se",
               "budget_disclosure": "bd"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+_NAME_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d\d)(?![0-9A-Za-z])")
 _CELL_BREAK = re.compile(r"\t|\||\s{2,}|\u3000+")
 _SPACES = re.compile(r"[\s\u3000]+")
 _SEE_ALSO = "data/raw/places.csv"
@@ -180,6 +182,9 @@ def _resolve(name: str, parent: _Resolved | None, registry: tuple[City, ...]) ->
     elif parent is not None:
         candidates = [d for d in candidates if any(a.full_name_zh == parent.full_name for a in ancestors(d))]
     division = candidates[0] if len(candidates) == 1 else None
+    promoted = _county_become_city(name, parent) if not candidates and not in_registry else None
+    if promoted is not None:
+        return _Resolved(name, "county", None, promoted)
     if len(in_registry) == 1:
         known = in_registry[0]
         if division is None or division.full_name_zh == known.full_name_zh:
@@ -190,6 +195,17 @@ def _resolve(name: str, parent: _Resolved | None, registry: tuple[City, ...]) ->
     if tier == "prefecture" and parent is not None and parent.tier == "prefecture":
         tier = "county"   # a 市 under a city is a county-level city
     return _Resolved(name, tier, None, None)
+
+
+def _county_become_city(name: str, parent: _Resolved | None) -> Division | None:
+    """禄丰市, unknown to the gazetteer, which has 禄丰县: a county made a county-level city (撤县设市)
+    after the gazetteer was drawn up; the county's division gives its parent."""
+    if not name.endswith("市") or len(name) < 3:
+        return None
+    counties = [d for d in divisions_by_name().get(name[:-1] + "县", ()) if d.tier == "county"]
+    if parent is not None:
+        counties = [d for d in counties if any(a.full_name_zh == parent.full_name for a in ancestors(d))]
+    return counties[0] if len(counties) == 1 else None
 
 
 def _chain(names: tuple[str, ...], registry: tuple[City, ...]) -> list[_Resolved]:
@@ -296,7 +312,8 @@ def _candidates(lines: tuple[str, ...]) -> str:
 
 def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int | None]:
     """The year of the first title-like line with a title word (after any site banner), else the first
-    year in the title block; full dates (发布日期 2023年05月10日) are skipped."""
+    year in the title block (full dates such as 发布日期 2023年05月10日 skipped), else a year standing
+    alone in the file's name (2023年部门决算.xlsx)."""
     ev = evidence()
     for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
         if any(mark in text for mark in ev["skip_line_marks"]):
@@ -312,7 +329,11 @@ def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int |
         m = _YEAR.search(normalise(text))
         if m:
             return int(m.group(1)), f"the title, line {n}", None
-    raise HotlineError("no fiscal year (YYYY年) in the title block", file=source,
+    # a workbook of 公开表 whose sheets print no year, saved as 2023年部门决算.xlsx: the file's name
+    m = _NAME_YEAR.search(PurePath(source).stem)
+    if m:
+        return int(m.group(1)), f"the file name ({PurePath(source).name})", None
+    raise HotlineError("no fiscal year (YYYY年) in the title block or the file name", file=source,
                        found=" | ".join(t for _, t in title)[:120] or "(no title lines)",
                        hint=f"pass --year YYYY, or --year {UNDATED} for a document that states none")
 
