@@ -23,6 +23,7 @@ from hotlinecompare.extract.document import Cell, Document, decode, split_lines
 from hotlinecompare.extract.fact_build import Build, build_facts
 from hotlinecompare.extract.inputs import MAX_BYTES, check_line_lengths, read_input
 from hotlinecompare.extract.kinds import PARSER_MODULES, detection, parser_for
+from hotlinecompare.extract.kinds.genre.checks import GENRE_TABLES
 from hotlinecompare.extract.originals import Original, locations_of, original_of
 from hotlinecompare.extract.place import UNDATED, Place, doc_id_for, head, place_of
 
@@ -32,8 +33,9 @@ MIN_SCORE = 0.5
 # The note holds a genre table cell's column ("column 决算数"): two cells of one row are not one thing twice.
 DUPLICATE_KEY = ("table", "section", "item", "level1", "level2", "level3", "measure", "period",
                  "basis", "fiscal_year", "note")
-# Facts read from running text: prose restates figures on purpose (the seed templates' and the genre's).
-PROSE_TABLES = ("prose", "text")
+# Facts that may restate a figure on purpose: prose (the seed templates' and the genre's) and the genre
+# reader's table cells (a summary table and its detail table, a workbook's sheets, repeat rows by design).
+PROSE_TABLES = ("prose", *sorted(GENRE_TABLES))
 
 
 # -- the result --------------------------------------------------------------
@@ -290,9 +292,10 @@ def _line_of(e: Exception, doc: Document) -> tuple[int | None, str]:
 
 
 def duplicates(facts: pl.DataFrame) -> pl.DataFrame:
-    """Table facts (not prose) stated twice with the same key: a repeated project block or row.
+    """Table facts of a seed template stated twice with the same key: a repeated project block or row.
 
-    Prose restates table values on purpose, so only table facts count.
+    Prose restates table values on purpose, and so do the tables of other layouts (a 收支总表 and the
+    支出表 that details it); only the template forms, where each row is stated once, are checked.
     """
     table = facts.filter(~pl.col("table").is_in(PROSE_TABLES))
     dup = table.filter(pl.len().over(list(DUPLICATE_KEY)) > 1)

@@ -80,7 +80,9 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             continue
         spans = cells(text)
         word = spaced_word(text, spans)
-        if len(spans) >= 2 and not word and not is_value_line(text):
+        # a row of values whose name is a merged cell above it (\t412.60\t468.35 under 年初预算数 | 全年预算数)
+        unnamed_row = len(spans) == len(st.header) >= 3 and spans[0][0] == spans[0][1]
+        if len(spans) >= 2 and not word and (not is_value_line(text) or unnamed_row):
             st.labels, st.block_header, st.column, st.columns, st.label_unit = [], [], 0, [], ""
             table_row(ex, n, text, spans, kind, doc, st)
         elif is_value_line(text):

@@ -45,9 +45,16 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
     if not any(numeric) and all(not any(ch.isdigit() for ch in BRACKETED.sub("", YEAR.sub("", t))) for t in texts):
         if _wrapped_fragment(texts, st):
             return
-        st.header = [a + b for a, b in zip(st.header, texts)] if st.header and len(st.header) == len(texts) \
-                and any(t[:1] in "（(" for t in texts) else texts
-        st.header_shift = None
+        if st.header and st.header_line == n - 1 and any(not t.strip() for t in texts):
+            # the second row of a two-level header (办结情况 over 已办结（件） | 按期办结（件）): each cell
+            # under its parent, an empty cell keeping the name above it (交办件数)
+            above = st.header + [""] * (len(texts) - len(st.header))
+            st.header = [a + b if b.strip() else a for a, b in zip(above, texts + [""] * (len(above) - len(texts)))]
+        elif st.header and len(st.header) == len(texts) and any(t[:1] in "（(" for t in texts):
+            st.header = [a + b for a, b in zip(st.header, texts)]
+        else:
+            st.header = texts
+        st.header_shift, st.header_line = None, n
         if all(t.strip() in cues().basis_header for t in texts):
             st.span_basis = [t.strip() for t in texts]
         for (s, _), t in zip(spans, texts):

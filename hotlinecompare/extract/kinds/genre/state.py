@@ -27,6 +27,7 @@ class State:
     header: list[str] = field(default_factory=list)
     header_shift: int | None = None                      # leading header cells over no cell of a row
     shift_width: int = 0                                 # how many cells the row had that set it
+    header_line: int = 0                                 # the line of the last header row
     money_units: dict[str, int] = field(default_factory=dict)   # money units of the prose, counted
     labels: list[str] = field(default_factory=list)     # label lines since the last value line
     block_header: list[str] = field(default_factory=list)
