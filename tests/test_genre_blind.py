@@ -1,9 +1,12 @@
-"""The blind set: 18 fixtures written from other real pages by helpers who had not seen the reader.
+"""The blind sets: fixtures written from other real pages by helpers who had not seen the reader.
 
-Measured before the reader changed for them (benchmarks/bench_genre.py --fixtures
-tests/fixtures/genre_blind, code of 4e83197): recall 82.2 %, precision 95.4 %, basis 96.3 %, one fixture
-of the wrong kind. The reader was then changed for the shapes they showed, so the set is no longer
-blind; the floors below hold what it reaches now, and the tests after them pin each shape on its own.
+Round 1 (tests/fixtures/genre_blind, 18 fixtures), measured before the reader changed for them
+(benchmarks/bench_genre.py --fixtures tests/fixtures/genre_blind, code of 4e83197): recall 82.2 %,
+precision 95.4 %, basis 96.3 %, one fixture of the wrong kind. Round 2 (genre_blind2, 10 fixtures from
+other provinces), measured after the round-1 changes and before any for it: recall 92.5 %, precision
+97.5 %, basis 87.0 %, one of the wrong kind. The reader was then changed for the shapes they showed, so
+neither set is blind any more; the floors below hold what it reaches now, and the tests after them pin
+each shape on its own.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from hotlinecompare.extract.kinds.genre.layout import spaced_cells, unit_in
 
 ROOT = Path(__file__).resolve().parent.parent
 BLIND = ROOT / "tests" / "fixtures" / "genre_blind"
+BLIND2 = ROOT / "tests" / "fixtures" / "genre_blind2"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_genre  # noqa: E402
 
 CATALOGUE = bench_genre.catalogue(BLIND)
-# Over all 18 fixtures (recall %, precision %, basis % of matched facts); today 98.5, 99.1, 97.7.
-FLOORS = (98.0, 98.5, 97.0)
+# Over all fixtures of a set: (how many, recall %, precision %, basis % of matched facts); today
+# 98.7, 99.2, 97.9 (round 1) and 97.2, 98.1, 94.5 (round 2).
+FLOORS = {BLIND: (18, 98.0, 98.5, 97.0), BLIND2: (10, 96.5, 97.5, 94.0)}
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +39,19 @@ def evaluation():
     return bench_genre.evaluate(BLIND)
 
 
-def test_the_blind_set_is_whole():
-    names = {p.name for p in BLIND.glob("*.txt")}
-    assert names == {r["fixture"] for r in CATALOGUE} and len(names) == 18
-    assert set(bench_genre.expected(BLIND)) == names
+@pytest.mark.parametrize("folder", sorted(FLOORS), ids=lambda p: p.name)
+def test_each_blind_set_is_whole(folder):
+    names = {p.name for p in folder.glob("*.txt")}
+    assert names == {r["fixture"] for r in bench_genre.catalogue(folder)} and len(names) == FLOORS[folder][0]
+    assert set(bench_genre.expected(folder)) == names
 
 
-def test_recall_precision_and_basis_reach_their_floors(evaluation):
-    total = {k: sum(c[k] for c in evaluation["families"].values())
+@pytest.mark.parametrize("folder", sorted(FLOORS), ids=lambda p: p.name)
+def test_recall_precision_and_basis_reach_their_floors(folder):
+    families = bench_genre.evaluate(folder)["families"]
+    total = {k: sum(c[k] for c in families.values())
              for k in ("matched", "expected", "found", "basis_ok", "refused", "fixtures", "place_ok", "year_ok")}
-    recall, precision, basis = FLOORS
+    _, recall, precision, basis = FLOORS[folder]
     assert total["refused"] == 0
     assert 100 * total["matched"] / total["expected"] >= recall
     assert 100 * total["matched"] / total["found"] >= precision
