@@ -43,6 +43,17 @@ def test_counts_are_whole_numbers_and_years_have_no_separator():
     assert "2024" in cells and "2,024" not in cells
 
 
+def test_statistics_without_a_unit_keep_the_decimals_they_were_rounded_to():
+    frame = pl.DataFrame({"slope": [0.005, -0.17], "p_value": [0.0043, 0.5], "n": [4, 12], "ratio": [1.5, 2.0]})
+    cells = _cells(display_table(frame))
+    assert cells == ["0.005", "0.0043", "4", "1.5", "−0.170", "0.5000", "12", "2.0"]
+
+
+def test_a_name_ending_in_year_is_a_year_only_when_it_holds_whole_numbers():
+    frame = pl.DataFrame({"fiscal_year": [2024], "cost_per_agent_year": [76284.35]})
+    assert _cells(display_table(frame)) == ["2024", "76,284.35"]
+
+
 def test_fractions_and_percent_columns_show_as_percentages():
     cells = _cells(display_table(FRAME))
     assert "70.15%" in cells and "80.00%" in cells

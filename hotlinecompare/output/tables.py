@@ -9,7 +9,10 @@ data dictionary (data/table_fields.csv, data/fact_fields.csv) gives the column:
   (the Chinese label says 万元, and a note under the table says the tables store yuan);
 - fractions as percentages with two decimals: 0.8125 → 81.25%; ``*_pct`` columns likewise;
 - counts (people, seats, tokens, facts …) and other integers with separators: 1,475;
-- years, line numbers and character offsets as written: 2024;
+- years, line numbers and character offsets as written: 2024 (a name ending in ``_year`` is a year
+  only when it holds whole numbers: ``cost_per_agent_year`` is not);
+- statistics with no unit (a slope, a p-value, a coverage) with the decimals they were rounded to,
+  the same for the whole column: 0.0043, not 0.00 (values that need more than four, two);
 - a ``value`` column whose unit is given row by row (``unit_std``/``unit``) as its unit says;
 - operators as the documents print them: ≥, ≤.
 
@@ -29,6 +32,7 @@ from hotlinecompare import schema
 from hotlinecompare.output.figures.labels import label
 
 MAX_ROWS = 40
+MAX_DECIMALS = 4  # a statistic with no unit is written with the decimals it has, up to this many
 LONG_TEXT_CHARS = 40  # a text column whose values run longer than this wraps; shorter ones never do
 _YUAN_PER_WAN = 1e4
 _COUNT_UNITS = ("person", "seat", "staff", "token", "fact", "case", "call", "indicator", "document")
@@ -123,10 +127,12 @@ def _format(table, frame: pl.DataFrame, column: str):
         return table.fmt_percent(columns=column, decimals=2)
     if unit == "percent":
         return table.fmt_number(columns=column, decimals=2, pattern="{x}%")
-    if unit in _AS_WRITTEN_UNITS:
+    if unit in _AS_WRITTEN_UNITS and (dtype.is_integer() or _integral(frame[column])):
         return table.fmt_integer(columns=column, use_seps=False)
     if dtype.is_integer() or (_is_count(unit) and _integral(frame[column])):
         return table.fmt_integer(columns=column)
+    if not unit or unit in _AS_WRITTEN_UNITS:
+        return table.fmt_number(columns=column, decimals=_decimals(frame[column]))
     return table.fmt_number(columns=column, decimals=2)
 
 
@@ -148,6 +154,16 @@ def _format_by_row(table, frame: pl.DataFrame, column: str):
         else:
             table = table.fmt_number(columns=column, rows=rows, decimals=2)
     return table
+
+
+def _decimals(series: pl.Series) -> int:
+    """The fewest decimals that write every value of the column as it is stored (a statistic rounded
+    to 3 or 4 places); two for a column whose values need more than MAX_DECIMALS (a computed amount)."""
+    values = series.drop_nulls()
+    for places in range(MAX_DECIMALS + 1):
+        if values.len() == 0 or bool(((values - values.round(places)).abs() < 1e-12).all()):
+            return places
+    return 2
 
 
 def _is_count(unit: str) -> bool:
