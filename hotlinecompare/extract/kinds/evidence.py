@@ -10,6 +10,7 @@ exactly (score 1.0) still wins over its family. The matched rows are the explana
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +24,7 @@ MAX_EVIDENCE_SCORE = 0.95
 # export can put a whole body on one line; its title words must not come from the body).
 TITLE_LINES = 14
 TITLE_CHARS = 80
+_SENTENCE = re.compile(r"[，。；！？]")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ def _squash(text: str) -> str:
 def _views(lines: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """What each evidence type looks at: the title block, every line, the whole text."""
     squashed = tuple(_squash(line) for line in lines)
-    title = tuple(s[:TITLE_CHARS] for s in squashed if s)[:TITLE_LINES]
+    # a title holds no sentence: a line's title part ends at its first sentence mark (收到自评通知后，…
+    # 工单系统统计数据 is prose, not a title naming 统计数据)
+    title = tuple(_SENTENCE.split(s[:TITLE_CHARS], maxsplit=1)[0] for s in squashed if s)[:TITLE_LINES]
     return {"title": title, "heading": squashed, "table_name": squashed, "phrase": ("".join(squashed),)}
 
 
