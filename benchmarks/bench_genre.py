@@ -26,13 +26,22 @@ sys.path.insert(0, str(ROOT))
 from hotlinecompare.errors import HotlineError  # noqa: E402
 from hotlinecompare.extract.document import Document, split_lines  # noqa: E402
 from hotlinecompare.extract.kinds import detect_scores, parse  # noqa: E402
-from hotlinecompare.extract.numbers import normalise  # noqa: E402
+from hotlinecompare.extract.numbers import all_units, normalise  # noqa: E402
 from hotlinecompare.extract.place import place_of  # noqa: E402
 from hotlinecompare.extract.places import seed_registry  # noqa: E402
 
 GENRE = ROOT / "tests" / "fixtures" / "genre"
 BASIS_SPELLING = {"authorised": "authorized"}
 
+
+
+def same_unit(found: str, wanted: str) -> bool:
+    """One unit however spelt: full-width brackets as ASCII, and 人 = 名 (the same standard unit and factor)."""
+    a, b = normalise(found), normalise(wanted)
+    if a == b:
+        return True
+    units = all_units()
+    return a in units and b in units and (units[a].unit_std, units[a].factor) == (units[b].unit_std, units[b].factor)
 
 def catalogue(folder: Path = GENRE) -> list[dict]:
     """Rows of every ``catalogue*.csv`` in the folder, in file-name order."""
@@ -92,7 +101,7 @@ def match(facts: list[dict], wanted: list[dict]) -> list[tuple[dict, dict]]:
     for w in wanted:
         for f in free:
             if f["line"] == int(w["line"]) and f["value"] is not None \
-                    and abs(f["value"] - float(w["value"])) < 1e-9 and (not w["unit"] or normalise(f["unit"]) == normalise(w["unit"])):
+                    and abs(f["value"] - float(w["value"])) < 1e-9 and (not w["unit"] or same_unit(f["unit"], w["unit"])):
                 pairs.append((w, f))
                 free.remove(f)
                 break

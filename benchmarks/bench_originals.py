@@ -22,13 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hotlinecompare.errors import HotlineError  # noqa: E402
-from hotlinecompare.extract.numbers import normalise  # noqa: E402
+from hotlinecompare.extract.numbers import all_units, normalise  # noqa: E402
 from hotlinecompare.extract.places import seed_registry  # noqa: E402
 from hotlinecompare.extract.trial import check_path  # noqa: E402
 
 FOLDER = ROOT / "tests" / "fixtures" / "formats_blind"
 BASIS_SPELLING = {"authorised": "authorized"}
 
+
+
+def same_unit(found: str, wanted: str) -> bool:
+    """One unit however spelt: full-width brackets as ASCII, and 人 = 名 (the same standard unit and factor)."""
+    a, b = normalise(found), normalise(wanted)
+    if a == b:
+        return True
+    units = all_units()
+    return a in units and b in units and (units[a].unit_std, units[a].factor) == (units[b].unit_std, units[b].factor)
 
 def _rows(folder: Path, pattern: str) -> list[dict]:
     out = []
@@ -44,7 +53,7 @@ def match(facts: list[dict], wanted: list[dict]) -> list[tuple[dict, dict]]:
     pairs = []
     for w in wanted:
         same = [f for f in free if abs(f["value"] - float(w["value"])) < 1e-9
-                and (not w["unit"] or normalise(f["unit"] or "") == normalise(w["unit"]))]
+                and (not w["unit"] or same_unit(f["unit"] or "", w["unit"]))]
         if not same:
             continue
         best = next((f for f in same if normalise(w["quote"]) in normalise(f["quote"])), same[0])

@@ -56,7 +56,7 @@ def test_guiyang_2023_total_is_reconstructed_from_facts_not_typed(tables, facts)
                                     & (pl.col("level") == "department_total")).row(0, named=True)
     base_id, change_id = row["fact_ids"].split(";")
     value = dict(zip(facts["fact_id"], facts["value_std"]))
-    assert row["amount_yuan"] == pytest.approx(value[base_id] + value[change_id])
+    assert row["amount_yuan"] == pytest.approx(value[base_id] - value[change_id])   # the change is signed: −2179.29
     assert row["amount_yuan"] == pytest.approx((575.61 + 2179.29) * WAN)
 
 

@@ -35,8 +35,10 @@ def test_change_sentence_gives_change_and_rate_with_reason():
     line = ("2024年部门收入预算总额比 2023年预算减少 2179.29万元,下降 79.11%,主要原因是:"
             "2024年热线人员服务经费项目调整至贵阳市人民政府办公厅。")
     change, rate = facts_of(line)
-    assert (change["measure"], change["value"], change["fiscal_year"]) == ("change", 2179.29, 2024)
-    assert (rate["measure"], rate["value_std"]) == ("change_rate", pytest.approx(0.7911))
+    # a fall is a negative change, quoted with the word that says so (as the genre reader quotes it)
+    assert (change["measure"], change["value"], change["fiscal_year"]) == ("change", -2179.29, 2024)
+    assert (change["quote"], rate["quote"]) == ("减少 2179.29万元", "下降 79.11%")
+    assert (rate["measure"], rate["value_std"]) == ("change_rate", pytest.approx(-0.7911))
     assert "2024年热线人员服务经费项目调整至贵阳市人民政府办公厅" in change["note"]
     assert change["level1"] == rate["level1"] == "2024年部门收入预算总额"
 
@@ -210,7 +212,7 @@ def test_spot_checks(real):
     posts, staff = _one(f, line=27, quote="15人"), _one(f, line=27, quote="4人")
     assert (posts["basis"], staff["basis"], staff["fiscal_year"]) == ("authorized", "actual", 2023)
     drop, rate = _one(f, line=45, measure="change"), _one(f, line=45, measure="change_rate")
-    assert (drop["value"], rate["value"], rate["unit"]) == (2179.29, 79.11, "%")
+    assert (drop["value"], rate["value"], rate["unit"]) == (-2179.29, -79.11, "%")
     funds = _one(f, line=401)
     assert (funds["value"], funds["unit"], funds["value_std"]) == (5_000_000, "元", 5_000_000)
     answered = _one(f, item="接通率", table="project_targets")

@@ -106,7 +106,8 @@ def remainders(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def reconstructions(facts: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
-    """Amounts the documents imply but do not print (``data/spending_reconstructions.csv``): base ± stated change.
+    """Amounts the documents imply but do not print (``data/spending_reconstructions.csv``): the year
+    before = base − the stated change (a change is signed as stated: a decrease is negative).
 
     E.g. 贵阳's 2023 budget on its own scope = the 2024 total + the decrease the text states. Each row cites
     both facts; ``base_fiscal_year`` is the year of the base amount (the year whose like-for-like figure it is).
@@ -131,7 +132,7 @@ def reconstructions(facts: pl.DataFrame, rules: pl.DataFrame) -> pl.DataFrame:
         rows.append({"city": r["city"], "fiscal_year": int(r["fiscal_year"]), "basis": base["basis"],
                      "measure": "amount", "level": r["level"], "scope": r["scope"], "section": base["section"],
                      "item": r["item"],
-                     "amount_yuan": round(base["value_std"] + int(r["sign"]) * change["value_std"], YUAN_DECIMALS),
+                     "amount_yuan": round(base["value_std"] - change["value_std"], YUAN_DECIMALS),
                      "doc_id": base["doc_id"], "fact_ids": f"{base['fact_id']};{change['fact_id']}",
                      "base_fiscal_year": base["fiscal_year"]})
     schema = {"city": pl.String, "fiscal_year": pl.Int64, "basis": pl.String, "measure": pl.String,

@@ -115,7 +115,9 @@ def _changes(doc_id, facts):
         if base is None:
             continue
         sign = _sign(change["item"], cfg["change_words"])
-        previous = base["value"] - sign * change["value"]
+        # a fall is stored negative (减少 2179.29万元 → −2179.29); an unsigned change takes its word's sign
+        signed = change["value"] if change["value"] < 0 else sign * change["value"]
+        previous = base["value"] - signed
         what = f"{base['item']} {base['quote'].strip()} (line {base['line']})"
         stated = next((f for f in later if f["line"] == change["line"] and f["measure"] == "amount"
                        and f["fiscal_year"] == change["fiscal_year"] - 1), None)
@@ -128,9 +130,9 @@ def _changes(doc_id, facts):
         if rate is not None and previous:
             # A rate whose direction word contradicts the change's (增加 … 下降) gets a negative expectation.
             agrees = _sign(rate["item"], cfg["change_rate_words"]) in (0, sign)
-            expected = change["value"] / previous * (1 if agrees else -1)
+            expected = signed / previous * (1 if agrees else -1)
             # First-order rounding bound of change / (base ∓ change).
-            slack = (half_unit(change) * abs(base["value"]) + half_unit(base) * change["value"]) / previous ** 2
+            slack = (half_unit(change) * abs(base["value"]) + half_unit(base) * abs(signed)) / previous ** 2
             yield _check(doc_id, f"change_rate:{rate['fact_id']}",
                          f"line {change['line']}: stated rate {rate['item']} {rate['quote'].strip()} vs "
                          f"change {change['quote'].strip()} / {change['fiscal_year'] - 1} amount "

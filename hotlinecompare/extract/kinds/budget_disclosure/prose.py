@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -72,6 +72,17 @@ def _direction(clause: str) -> tuple[str, int]:
             if clause.rstrip().endswith(word):
                 return measure, sign
     return "", 0
+
+
+def _word_start(raw: str, pos: int, clause: str) -> int:
+    """Where the direction word the clause ends with starts, when it stands right before ``pos``."""
+    cfg = labels()["prose"]
+    before = raw[:pos].rstrip()
+    for words in (cfg["change_words"], cfg["change_rate_words"]):
+        for word in words:
+            if clause.rstrip().endswith(word) and before.endswith(word):
+                return len(before) - len(word)
+    return pos
 
 
 def _basis(clause: str, default_basis: str, year: int | None) -> tuple[str, int | None]:
@@ -135,8 +146,13 @@ def read_prose(ex: Extraction, line: int, state: ProseState, *, section: str,
             # A label broken over lines by the export ("一般" / "公共预算拨款收入"): join the halves.
             clause = state.tail + clause
             note.append(f"label split across lines {state.tail_line} and {line}")
-        measure, _ = _direction(clause)
+        measure, sign = _direction(clause)
         basis, year = _basis(clause, default_basis, doc_year)
+        begin = pos
+        if measure and sign < 0:
+            # 减少 2179.29万元: a fall is a negative change, quoted with the word that says so
+            begin = _word_start(raw, pos, clause)
+            reading = replace(reading, value=-reading.value)
         if measure:
             s_start, s_end = _sentence(raw, pos, start, stop)
             level1, year, more = _change_context(clause, raw[s_start:s_end], state, doc_year)
@@ -144,7 +160,7 @@ def read_prose(ex: Extraction, line: int, state: ProseState, *, section: str,
             measure = "count" if reading.unit in cfg["count_units"] else "amount"
             level1, basis, year, more = _amount_context(clause, basis, year, default_basis, state)
         note += more
-        fact = ex.number(line, pos, start + reading.end, reading, basis=basis, table=table,
+        fact = ex.number(line, begin, start + reading.end, reading, basis=basis, table=table,
                          section=section, item=clause, measure=measure, level1=level1,
                          fiscal_year=year, note="; ".join(note))
         state.last_fact = fact

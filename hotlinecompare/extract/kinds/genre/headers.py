@@ -11,6 +11,7 @@ as the row has values, so that names of text columns (三级指标, 偏差原因
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hotlinecompare.extract.kinds.genre.cues import cues
 from hotlinecompare.extract.kinds.genre.layout import PLACEHOLDERS, unit_in
@@ -98,3 +99,29 @@ def header_shift(header: list[str], texts: list[str], numeric: list[bool]) -> in
         return sum(flags[i + shift] == numeric[i] for i, t in enumerate(texts)
                    if t.strip() and t.strip() not in PLACEHOLDERS and i + shift < len(header))
     return max(range(extra + 1), key=lambda k: (fit(k), -k))
+
+
+def display_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A cell's columns on the page: a Chinese character is two columns wide, as a layout copy
+    (pdftotext -layout) aligns it."""
+    def width(part: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
+    start = width(text[:span[0]])
+    return start, start + width(text[span[0]:span[1]])
+
+
+def positional_header(header_text: str, header_spans: list[tuple[int, int]], header: list[str],
+                      row_text: str, row_spans: tuple[tuple[int, int], ...]) -> list[str]:
+    """A space-aligned row's columns by where its cells stand under the header's (the cell overlapping
+    a header cell most, else the nearest): empty cells of a layout copy leave no gap in the row."""
+    heads = [display_span(header_text, s) for s in header_spans]
+
+    def fit(cell: tuple[int, int], head: tuple[int, int]) -> tuple[int, int]:
+        overlap = min(cell[1], head[1]) - max(cell[0], head[0])
+        return overlap, -max(0, -overlap)
+
+    out = []
+    for span in row_spans:
+        cell = display_span(row_text, span)
+        out.append(header[max(range(len(heads)), key=lambda i: fit(cell, heads[i]))] if heads else "")
+    return out

@@ -18,7 +18,7 @@ _SPACES = re.compile(r"[ \u3000]{2,}|\t")
 HEADING = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 HEADING_LEVELS = (re.compile(r"^\s*第[一二三四五六七八九十]+部分"), re.compile(r"^\s*[一二三四五六七八九十]+、"),
                   re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]"))
-UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|亿元|件|人|个|通)")
+UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|亿元|万件|万通|万人次|件次|人次|批次|件|人|个|通|次|%)")
 UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元|亿元|件|通|人|个|秒|分钟|万件|万通|人次|件次|%|席|分|辆|台/套|台|名|次|条|项|户|平方米|宗|批)\s*[）)]"
                            r"|[^\d\s](%)\s*$")   # 完成预算%: a header ending in % names a column of percents
 # A bracketed note in a header cell: a weight, a unit or a year (预算执行情况(10分), 年度预算数(万元)).

@@ -9,6 +9,7 @@ table's unit note (单位：万元). What is not a quantity is left to ``data/to
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from hotlinecompare.extract.document import Document
@@ -16,6 +17,7 @@ from hotlinecompare.extract.kinds.genre.bare import bare_quantities
 from hotlinecompare.extract.kinds.genre.cues import cues
 from hotlinecompare.extract.kinds.genre.facts import GenreExtraction
 from hotlinecompare.extract.kinds.genre.layout import (
+    BRACKETED,
     HEADING,
     UNIT_NOTE,
     cell_text,
@@ -40,6 +42,8 @@ from hotlinecompare.extract.numbers import all_units, normalise
 SENTENCE_END = "。；;！!？?：:"
 # How many lines after its unit note (单位：元) a row copied with single spaces is read as a table row.
 TABLE_REACH = 60
+# The title of a table's continuation after a page break: 表3（续）, 续表, 收入支出决算总表(续)
+CONTINUED = re.compile(r"[（(]\s*续\s*[）)]|续表")
 
 
 def read(doc: Document, kind: str) -> GenreExtraction:
@@ -99,8 +103,15 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             if label.endswith("表") and not any(ch.isdigit() for ch in label):
                 st.table_title = label
             st.label_unit = unit_in(label) or st.label_unit
-            # the rest of a text cell that wrapped (偏差原因 over three lines) keeps the table's header
-            if not (st.header and _within_table(lines, n)):
+            # the rest of a text cell that wrapped (偏差原因 over three lines) keeps the table's header;
+            # a unit alone under a header (资金情况 / （万元）) is the unit of its label column
+            if st.header and st.header_line == n - 1 and unit_in(label) and BRACKETED.fullmatch(normalise(label)):
+                st.header[0] += label
+            elif CONTINUED.search(label) and st.last_header:
+                # 收入支出决算总表（续）after a page break: the table goes on under its header
+                st.header, st.header_spans, st.header_text = st.last_header
+                st.header_shift = None
+            elif not (st.header and (_within_table(lines, n) or note)):   # 金额单位：元 keeps it too
                 st.header, st.header_shift = [], None
             _prose(ex, n, text, 0, kind, doc, st)
     return ex

@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hotlinecompare.extract.kinds.genre.cues import cell_pattern, cues
-from hotlinecompare.extract.kinds.genre.headers import header_shift, join_row_label, merge_fragments, value_columns
+from hotlinecompare.extract.kinds.genre.headers import (
+    header_shift,
+    join_row_label,
+    merge_fragments,
+    positional_header,
+    value_columns,
+)
 from hotlinecompare.extract.kinds.genre.layout import (
     BRACKETED,
     HEADING,
@@ -43,7 +49,22 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
     # a header row has no number but may name years (2022年实际执行数), weights and units in brackets
     # (预算执行情况(10分), 年度预算数(万元)); a weight is still a score
     if not any(numeric) and all(not any(ch.isdigit() for ch in BRACKETED.sub("", YEAR.sub("", t))) for t in texts):
-        if _wrapped_fragment(texts, st):
+        if _wrapped_fragment(texts, st) or _row_continued(texts, n, st):
+            for (s, _), t in zip(spans, texts):   # 产出指标 / （50分）: a weight is still a score
+                for q in find(t):
+                    if q.unit == "分":
+                        ex.quantity(n, q, ctx(kind, doc, st, t, "", ""), table="cells", section=st.section,
+                                    offset=s)
+            return
+        if st.header and st.header_line == n - 1 and len(texts) < len(st.header) and st.header_spans \
+                and not any(not t.strip() for t in texts):
+            # 值 | 及改进措施 under 年度指标 | 偏差原因分析: a header wrapped in a layout copy, each part
+            # joined to the header cell it stands under
+            joined = list(st.header)
+            for (s, e), t in zip(spans, texts):
+                at = min(range(len(joined)), key=lambda i: _distance(st.header_spans[i], (s, e)))
+                joined[at] += t
+            st.header, st.header_line = joined, n
             return
         if st.header and st.header_line == n - 1 and any(not t.strip() for t in texts):
             # the second row of a two-level header (办结情况 over 已办结（件） | 按期办结（件）): each cell
@@ -54,7 +75,8 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
             st.header = [a + b for a, b in zip(st.header, texts)]
         else:
             st.header = texts
-        st.header_shift, st.header_line = None, n
+        st.header_shift, st.header_line, st.header_spans, st.header_text = None, n, list(spans), text
+        st.last_header = (st.header, st.header_spans, st.header_text)
         if all(t.strip() in cues().basis_header for t in texts):
             st.span_basis = [t.strip() for t in texts]
         for (s, _), t in zip(spans, texts):
@@ -63,6 +85,7 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
                     ex.quantity(n, q, ctx(kind, doc, st, t, "", ""), table="cells", section=st.section, offset=s)
         return
     skip = cues().skip_column
+    st.value_row_line = n
     # the rows of one table line up with its header alike: the first row with values says how
     # (a row of fewer cells, such as the rest of a row whose cell wrapped, is lined up on its own)
     width = len(texts)
@@ -73,6 +96,10 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
     else:
         shift = st.header_shift
     header = st.header[shift:]
+    # a layout copy's row under a layout copy's header: columns by position
+    if _space_aligned(text) and st.header_text and _space_aligned(st.header_text) \
+            and len(st.header_spans) == len(st.header) and len(spans) < len(st.header):
+        header = positional_header(st.header_text, st.header_spans, st.header, text, spans)
     # the unit the header of the label column states (年度预算数(万元) over 总额, 其中:财政资金)
     # or implies (诉求类别 | 本周 | 上周: counts of requests)
     label_unit = next((unit_in(h) or implied_unit(h) for h in st.header[:shift + 1]
@@ -122,6 +149,22 @@ def _wrapped_fragment(texts: list[str], st: State) -> bool:
     pasted with tabs), under a header of more cells: not a new header."""
     filled = [t for t in texts if t.strip()]
     return bool(st.header) and len(texts) < len(st.header) and not texts[0].strip() and 1 <= len(filled) <= 2
+
+
+def _space_aligned(text: str) -> bool:
+    return "|" not in text and "\t" not in text
+
+
+def _row_continued(texts: list[str], n: int, st: State) -> bool:
+    """``（50分）   件次`` right under a row of values: the wrapped names of that row's cells, not a
+    header (a new table's header has as many cells as its rows, or follows its title)."""
+    filled = len([t for t in texts if t.strip()])
+    return bool(st.header) and st.value_row_line == n - 1 and filled <= 2 and 2 * filled < len(st.header)
+
+
+def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """How far apart two character spans are (0 when they overlap)."""
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
 def describes(column: str, cell: str) -> bool:

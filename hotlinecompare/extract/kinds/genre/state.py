@@ -28,6 +28,10 @@ class State:
     header_shift: int | None = None                      # leading header cells over no cell of a row
     shift_width: int = 0                                 # how many cells the row had that set it
     header_line: int = 0                                 # the line of the last header row
+    header_spans: list[tuple[int, int]] = field(default_factory=list)   # where its cells stand
+    header_text: str = ""                                # the header row as written
+    last_header: tuple = ()                              # (header, spans, text) of the table before
+    value_row_line: int = 0                              # the line of the last table row with values
     money_units: dict[str, int] = field(default_factory=dict)   # money units of the prose, counted
     labels: list[str] = field(default_factory=list)     # label lines since the last value line
     block_header: list[str] = field(default_factory=list)
