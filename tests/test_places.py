@@ -83,6 +83,18 @@ def test_a_workbook_without_a_year_takes_the_year_its_file_name_states():
             place_of(lines, name, registry=seed_registry())
 
 
+def test_a_year_cell_of_a_public_tables_metadata_row_is_its_year():
+    lines = ("支出决算表", "\t\t\t\t公开03表", "编制单位：德昌县信访局\t\t2023年度\t\t单位：元", "项目\t\t本年支出合计")
+    found = place_of(lines, "x.xlsx", registry=seed_registry())
+    assert (found.fiscal_year, found.year_from) == (2023, "a year cell, line 3")
+
+
+def test_a_sites_greeting_is_not_part_of_the_place():
+    city = place_of(("欢迎访问柯城区人民政府门户网站", "柯城区12345热线2024年第二季度办理情况通报"), "x.html",
+                    registry=seed_registry()).city
+    assert city.full_name_zh == "柯城区"
+
+
 def test_a_county_made_a_city_after_the_gazetteer_keeps_its_parent():
     city = place_of(("禄丰市2025年部门预算项目绩效目标表",), "x.txt", registry=seed_registry()).city
     assert (city.full_name_zh, city.parent_full_zh, city.admin_level) == ("禄丰市", "楚雄彝族自治州", "county_city")
