@@ -78,11 +78,12 @@ def test_a_two_level_header_names_every_column(evaluation):
 
 def test_the_second_round_reaches_its_floors():
     """6 more originals (measured first: recall 80.8 %, precision 98.5 %, basis 97.5 %, one refused, one
-    of the wrong kind, one place read from a site's greeting); today 94.8, 100.0, 99.2."""
+    of the wrong kind, one place read from a site's greeting); today 100.0, 100.0, 99.2 (a section row
+    spanning a ranking table, 一、乡镇（街道）, no longer ends the table)."""
     c = bench_originals.evaluate(BLIND2)["total"]
     assert c["fixtures"] == 6 and c["wrong_kind"] == 0 and c["refused"] == 0
     assert c["place_ok"] == c["year_ok"] == 6
-    assert 100 * c["matched"] / c["expected"] >= 94.0
+    assert 100 * c["matched"] / c["expected"] >= 99.5
     assert 100 * c["matched"] / c["found"] >= 99.5
     assert 100 * c["basis_ok"] / c["matched"] >= 98.5
     assert c["located"] == c["found"]

@@ -77,7 +77,9 @@ def read(doc: Document, kind: str) -> GenreExtraction:
         if heading or len(text.strip()) > 30 and not cells(text)[1:]:
             if heading:
                 _enter_section(st, text)
-            _end_block(st)
+            # 一、乡镇（街道） as a row spanning a table (a cell of its own): a group of rows, same header
+            if not (heading and st.header and ("\t" in text or "|" in text)):
+                _end_block(st)
             if heading:
                 st.block_unit = unit_in(text)   # 三、工单量居前五位的镇街（件）: the list's unit
             _prose(ex, n, text, 0, kind, doc, st)
