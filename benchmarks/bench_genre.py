@@ -5,7 +5,8 @@ pages by someone who had not seen the reader, against which it was measured befo
 
 A fact matches an expected row when fixture, line and value agree, and the unit where the expected
 row gives one (compared as written, full-width brackets read as ASCII) (each expected row matches at most one fact). Operator and basis agreement are
-reported separately, over the matched pairs; ``refused`` counts fixtures whose kind could not be
+reported separately, over the matched pairs (a plain value: "=" in the expected rows, no operator in
+the facts); ``refused`` counts fixtures whose kind could not be
 detected. The fixtures are read as ``check`` reads a file: kind detected by the registry, city and
 year from the catalogue.
 
@@ -129,7 +130,7 @@ def evaluate(folder: Path = GENRE) -> dict[str, dict]:
         c["expected"] += len(want[row["fixture"]])
         c["found"] += len(facts)
         c["matched"] += len(pairs)
-        c["operator_ok"] += sum(f["operator"] == w["operator"] for w, f in pairs)
+        c["operator_ok"] += sum((f["operator"] or "=") == (w["operator"] or "=") for w, f in pairs)
         c["basis_ok"] += sum(f["basis"] == w["basis"] for w, f in pairs)
         details[row["fixture"]] = (kind, facts, pairs, want[row["fixture"]])
     return {"families": dict(out), "details": details}
@@ -179,7 +180,7 @@ def main() -> None:
                 if id(f) not in matched_facts:
                     print(f"  extra  L{f['line']:<4} {f['quote']:<16} {f['unit']:<6} {f['item'][:30]}")
             for w, f in pairs:
-                if w["basis"] != f["basis"] or w["operator"] != f["operator"]:
+                if w["basis"] != f["basis"] or (w["operator"] or "=") != (f["operator"] or "="):
                     print(f"  meaning L{w['line']:<4} {w['quote']:<16} basis {w['basis']}/{f['basis']} "
                           f"op {w['operator']}/{f['operator']} {w['label']}")
 

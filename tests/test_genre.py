@@ -131,60 +131,61 @@ def fact(facts: list[dict], line: int, value: float) -> dict:
 
 
 # kind, lines, (line, value) of the fact, unit, operator, basis, measure — one rule of the reader each
+# operator "" is a plain value (no qualifier written), as every reader writes it
 LAYOUT_AND_MEANING = [
     # a heading-like row label (一、…) followed by its value is a row of a one-cell-per-line table
     ("budget_disclosure", ("单位：万元", "收入", "支出", "项目", "预算数", "一、一般公共预算拨款", "745.20"),
-     (7, 745.2), "万元", "=", "budget", "amount"),
+     (7, 745.2), "万元", "", "budget", "amount"),
     # a markdown table exported one cell per line (``20 |``); its rows end in 分值 then 得分
     ("self_evaluation", ("三级指标 |", "指标值 |", "完成值 |", "分值 |", "得分 |", "偏差原因 |", "||||",
                          "受理诉求量 |", "≥3万件 |", "3.42万件 |", "20 |", "18 |", "|"),
-     (12, 18), "分", "=", "actual", "score"),
+     (12, 18), "分", "", "actual", "score"),
     ("self_evaluation", ("三级指标 |", "指标值 |", "完成值 |", "分值 |", "得分 |", "偏差原因 |", "||||",
                          "受理诉求量 |", "≥3万件 |", "3.42万件 |", "20 |", "18 |", "|"),
-     (11, 20), "分", "=", "", "score"),
+     (11, 20), "分", "", "", "score"),
     # a header holding a text column (偏差原因) cannot be lined up: the indicator value keeps its qualifier
     ("self_evaluation", ("一级指标", "三级指标", "指标值", "完成值", "分值", "得分", "偏差原因分析",
                          "产出指标", "数量指标", "受理量", "≥12万件", "13.05万件", "20", "20"),
      (11, 12), "万件", ">=", "target", "count"),
     # a heading's unit in brackets is the unit of the list under it
-    ("operations_report", ("三、工单量居前五位的镇街（件）", "古南街道", "2214"), (3, 2214), "件", "=", "actual", "count"),
+    ("operations_report", ("三、工单量居前五位的镇街（件）", "古南街道", "2214"), (3, 2214), "件", "", "actual", "count"),
     # a column's name implies its unit (派转量 in 件), even under a money unit note
     ("operations_report", ("单位：万元", "| 街镇 | 派转量 | 满意率 |", "|---|---|---|", "| 新港街道 | 1115 | 98.5% |"),
-     (4, 1115), "件", "=", "actual", "count"),
-    ("operations_report", ("类别", "话务人员", "综合座席", "州本级", "96", "72"), (6, 72), "个", "=", "actual", "count"),
+     (4, 1115), "件", "", "actual", "count"),
+    ("operations_report", ("类别", "话务人员", "综合座席", "州本级", "96", "72"), (6, 72), "个", "", "actual", "count"),
     # a cell stating its parts (96+118) gives each part
-    ("operations_report", ("类别", "话务人员", "综合座席", "全州", "96+118", "151"), (5, 118), "人", "=", "actual", "count"),
+    ("operations_report", ("类别", "话务人员", "综合座席", "全州", "96+118", "151"), (5, 118), "人", "", "actual", "count"),
     # label：value with a bare number takes the unit of the bracketed unit line above
     ("project_targets", ("项目资金申请", "（万元）", "资金总额：356", "        一、预算资金：356"),
-     (4, 356), "万元", "=", "budget", "amount"),
+     (4, 356), "万元", "", "budget", "amount"),
     # a word a PDF spread with spaces (合    计) is one row label
-    ("budget_disclosure", ("单位：元", "合    计", "4,587,600.00    3,625,600.00"), (3, 4587600), "元", "=", "budget",
+    ("budget_disclosure", ("单位：元", "合    计", "4,587,600.00    3,625,600.00"), (3, 4587600), "元", "", "budget",
      "amount"),
     # a header row may name years; its columns still give the basis (2022年实际执行数)
     ("project_targets", ("单位：万元", "项目预算成本构成\t金额\t2022年实际执行数", "话务外包服务费\t186\t162.5"),
-     (3, 162.5), "万元", "=", "actual", "amount"),
+     (3, 162.5), "万元", "", "actual", "amount"),
     # a cue names the first number after it: 91 people in post are not 编制
-    ("final_accounts", ("核定事业编制95名，年末在职人员91人。",), (1, 91), "人", "=", "actual", "count"),
+    ("final_accounts", ("核定事业编制95名，年末在职人员91人。",), (1, 91), "人", "", "actual", "count"),
     # a change against a target is an outcome, not a target (较年初目标 is its base)
-    ("self_evaluation", ("群众满意率87.5%，较年初目标低2.5个百分点。",), (1, -2.5), "个百分点", "=", "actual", "change"),
-    ("self_evaluation", ("支出3.42万元，比预算数4.50万元节约1.08万元。",), (1, -1.08), "万元", "=", "actual", "change"),
+    ("self_evaluation", ("群众满意率87.5%，较年初目标低2.5个百分点。",), (1, -2.5), "个百分点", "", "actual", "change"),
+    ("self_evaluation", ("支出3.42万元，比预算数4.50万元节约1.08万元。",), (1, -1.08), "万元", "", "actual", "change"),
     # parts after 其中 have the basis of their total
     ("budget_disclosure", ("截至2023年12月31日，本部门共有公务用车3辆，其中一般公务用车1辆、执法执勤用车2辆。",),
-     (1, 2), "辆", "=", "actual", "count"),
+     (1, 2), "辆", "", "actual", "count"),
     # a share in a table has the basis of the amount before it
-    ("project_targets", ("单位：万元", "收入构成\t当年金额\t占比", "财政拨款\t842.36\t96.2%"), (3, 96.2), "%", "=",
+    ("project_targets", ("单位：万元", "收入构成\t当年金额\t占比", "财政拨款\t842.36\t96.2%"), (3, 96.2), "%", "",
      "budget", "share"),
     # a sentence wrapped onto the next line keeps its cue (年初预算为 / 980.00 万元)
-    ("final_accounts", ("支出 1 031.80 万元，年初预算为", "980.00 万元，完成年初预算的 105.29%。"), (2, 980), "万元", "=",
+    ("final_accounts", ("支出 1 031.80 万元，年初预算为", "980.00 万元，完成年初预算的 105.29%。"), (2, 980), "万元", "",
      "budget", "amount"),
     # an ideographic space separates paragraphs of a one-line Word export
     ("final_accounts", ("四、一般公共预算财政拨款支出决算情况　年初预算2,200.00万元，支出决算2,381.65万元。",), (1, 2200),
-     "万元", "=", "budget", "amount"),
-    ("final_accounts", ("项目全年预算数15,200.00万元，执行数14,986.40万元，预算执行率98.59%。",), (1, 98.59), "%", "=",
+     "万元", "", "budget", "amount"),
+    ("final_accounts", ("项目全年预算数15,200.00万元，执行数14,986.40万元，预算执行率98.59%。",), (1, 98.59), "%", "",
      "actual", "rate"),
-    ("self_evaluation", ("产出指标（50分）",), (1, 50), "分", "=", "", "score"),
-    ("self_evaluation", ("群众满意率距离年初确定的97%目标仍有差距。",), (1, 97), "%", "=", "target", "rate"),
-    ("self_evaluation", ("合同约定话务座席42个。",), (1, 42), "个", "=", "target", "count"),
+    ("self_evaluation", ("产出指标（50分）",), (1, 50), "分", "", "", "score"),
+    ("self_evaluation", ("群众满意率距离年初确定的97%目标仍有差距。",), (1, 97), "%", "", "target", "rate"),
+    ("self_evaluation", ("合同约定话务座席42个。",), (1, 42), "个", "", "target", "count"),
     # a sub-heading stays in its parent's plan section
     ("operations_report", ("三、2024年工作计划", "（二）将平均等待时长控制在20秒以内。"), (2, 20), "秒", "<=", "target",
      "amount"),
@@ -193,7 +194,7 @@ LAYOUT_AND_MEANING = [
     ("operations_report", ("热线直接答复率达到52%以上。",), (1, 52), "%", ">=", "actual", "rate"),
     ("operations_report", ("不满意工单约占5%。",), (1, 5), "%", "~", "actual", "share"),
     # a unit price in a cost formula is a quantity (7×24 is not)
-    ("project_targets", ("话务外包服务费按座席15个×12.4万元/席/年测算。",), (1, 12.4), "万元/席/年", "=", "budget", "amount"),
+    ("project_targets", ("话务外包服务费按座席15个×12.4万元/席/年测算。",), (1, 12.4), "万元/席/年", "", "budget", "amount"),
 ]
 
 

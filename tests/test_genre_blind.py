@@ -93,7 +93,7 @@ def test_single_space_rows_under_a_unit_note_are_read_in_its_unit():
     lines = ("表1", "部门收支总表", "单位：元", "项目 预算数 项目 预算数",
              "一、一般公共预算拨款收入 5016140.00 一、一般公共服务支出 4621380.00", "7")
     facts = _facts(lines, "budget_disclosure")
-    assert _at(facts, 5) == [(5016140.0, "元", "=", "budget"), (4621380.0, "元", "=", "budget")]
+    assert _at(facts, 5) == [(5016140.0, "元", "", "budget"), (4621380.0, "元", "", "budget")]
     assert _at(facts, 6) == []   # a page number under the table is not a value
 
 
@@ -109,15 +109,15 @@ def test_operator_and_unit_cells_of_an_indicator_row_qualify_its_values():
     lines = ("绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 |",
              "产出指标 | 数量指标 | 年度受理量 | ≥ | 12 | 万件 | 13.42 | 10 | 9.5 |")
     facts = _facts(lines, "self_evaluation")
-    assert _at(facts, 1) == [(90.0, "分", "=", "")]
-    assert _at(facts, 2) == [(12.0, "万件", ">=", "target"), (13.42, "万件", "=", "actual"),
-                             (10.0, "分", "=", ""), (9.5, "分", "=", "actual")]
+    assert _at(facts, 1) == [(90.0, "分", "", "")]
+    assert _at(facts, 2) == [(12.0, "万件", ">=", "target"), (13.42, "万件", "", "actual"),
+                             (10.0, "分", "", ""), (9.5, "分", "", "actual")]
 
 
 def test_a_unit_wrapped_onto_the_next_line_is_joined():
     lines = ("“三公”经费支出决算 3.52 万元，比上年减少 0.64 万", "元，下降 15.38%。")
     facts = _facts(lines, "final_accounts")
-    assert (-0.64, "万元", "=", "actual") in _at(facts, 1)
+    assert (-0.64, "万元", "", "actual") in _at(facts, 1)
 
 
 def test_headers_name_units_by_a_trailing_percent_and_in_brackets():
@@ -133,8 +133,8 @@ def test_a_number_in_a_measures_name_is_not_a_quantity():
 def test_people_and_vehicles_a_budget_counts_are_stocks_held():
     lines = ("某某中心2024年单位预算", "本单位现有劳务派遣话务人员210人，公务用车2辆。", "预算安排人员经费45.6万元。")
     facts = _facts(lines, "budget_disclosure")
-    assert _at(facts, 2) == [(210.0, "人", "=", "actual"), (2.0, "辆", "=", "actual")]
-    assert _at(facts, 3) == [(45.6, "万元", "=", "budget")]
+    assert _at(facts, 2) == [(210.0, "人", "", "actual"), (2.0, "辆", "", "actual")]
+    assert _at(facts, 3) == [(45.6, "万元", "", "budget")]
 
 
 def test_a_layout_copy_lines_rows_up_by_position_and_goes_on_after_a_page_break():

@@ -314,7 +314,7 @@ def _candidates(lines: tuple[str, ...]) -> str:
 def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int | None]:
     """The year of the first title-like line with a title word (after any site banner), else the first
     year in the title block (full dates such as 发布日期 2023年05月10日 skipped), else a cell that is a
-    year alone (2023年度) among the first lines, else a year standing alone in the file's name
+    year alone (2023年度) in a metadata row among the first lines (编制单位：… | 2023年度), else a year standing alone in the file's name
     (2023年部门决算.xlsx)."""
     ev = evidence()
     for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
@@ -333,6 +333,8 @@ def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int |
             return int(m.group(1)), f"the title, line {n}", None
     # a 公开表 whose year is a cell of its metadata row (编制单位：德昌县信访局 | 2023年度 | 单位：元)
     for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
+        if not any(label in text for label in (*ev["metadata_labels"], "单位：", "单位:")):
+            continue
         for cell in _CELL_BREAK.split(normalise(text)):
             m = _YEAR_CELL.match(cell.strip())
             if m:

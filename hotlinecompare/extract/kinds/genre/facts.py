@@ -30,7 +30,8 @@ class GenreExtraction(Extraction):
         return self._row(line, offset + q.start, offset + q.end, year, basis, table,
                          section, item, "", "", "", measure, period_of(q, ctx, year),
                          f"column {ctx.column}" if ctx.column else "",
-                         operator_of(q, basis), q.value, unit_in_force,
+                         _written_operator(operator_of(q, basis), self.doc.lines[line - 1][offset + q.start:offset + q.end]),
+                         q.value, unit_in_force,
                          "cell" if written else unit_from, value_std, unit_std, "")
 
 
@@ -41,6 +42,14 @@ class GenreExtraction(Extraction):
             return ctx
         end = prev["char_start"] + len(prev["quote"]) - offset
         return replace(ctx, prev_end=end, prev_basis=prev["basis"]) if 0 <= end <= q.start else ctx
+
+
+def _written_operator(operator: str, quote: str) -> str:
+    """A plain value has no operator (empty, as the seed templates write it); "=" only where the text
+    writes one (＝95%, 等于)."""
+    if operator == "=" and not any(mark in quote for mark in ("=", "＝", "等于")):
+        return ""
+    return operator
 
 
 def _with_unit(q: Quantity, unit: str) -> Quantity:

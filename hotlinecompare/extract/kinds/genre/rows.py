@@ -56,8 +56,8 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
                         ex.quantity(n, q, ctx(kind, doc, st, t, "", ""), table="cells", section=st.section,
                                     offset=s)
             return
-        if st.header and st.header_line == n - 1 and len(texts) < len(st.header) and st.header_spans \
-                and not any(not t.strip() for t in texts):
+        if st.header and st.header_line == n - 1 and len(texts) < len(st.header) \
+                and len(st.header_spans) == len(st.header) and not any(not t.strip() for t in texts):
             # 值 | 及改进措施 under 年度指标 | 偏差原因分析: a header wrapped in a layout copy, each part
             # joined to the header cell it stands under
             joined = list(st.header)
