@@ -35,7 +35,6 @@ GENRE = ROOT / "tests" / "fixtures" / "genre"
 BASIS_SPELLING = {"authorised": "authorized"}
 
 
-
 def same_unit(found: str, wanted: str) -> bool:
     """One unit however spelt: full-width brackets as ASCII, and 人 = 名 (the same standard unit and factor)."""
     a, b = normalise(found), normalise(wanted)
@@ -43,6 +42,7 @@ def same_unit(found: str, wanted: str) -> bool:
         return True
     units = all_units()
     return a in units and b in units and (units[a].unit_std, units[a].factor) == (units[b].unit_std, units[b].factor)
+
 
 def catalogue(folder: Path = GENRE) -> list[dict]:
     """Rows of every ``catalogue*.csv`` in the folder, in file-name order."""

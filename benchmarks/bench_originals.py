@@ -13,38 +13,22 @@ Run: .venv/bin/python benchmarks/bench_originals.py [--fixtures DIR] [--detail N
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_genre import catalogue, expected, same_unit  # noqa: E402
 
 from hotlinecompare.errors import HotlineError  # noqa: E402
-from hotlinecompare.extract.numbers import all_units, normalise  # noqa: E402
+from hotlinecompare.extract.numbers import normalise  # noqa: E402
 from hotlinecompare.extract.places import seed_registry  # noqa: E402
 from hotlinecompare.extract.trial import check_path  # noqa: E402
 
 FOLDER = ROOT / "tests" / "fixtures" / "formats_blind"
-BASIS_SPELLING = {"authorised": "authorized"}
-
-
-
-def same_unit(found: str, wanted: str) -> bool:
-    """One unit however spelt: full-width brackets as ASCII, and 人 = 名 (the same standard unit and factor)."""
-    a, b = normalise(found), normalise(wanted)
-    if a == b:
-        return True
-    units = all_units()
-    return a in units and b in units and (units[a].unit_std, units[a].factor) == (units[b].unit_std, units[b].factor)
-
-def _rows(folder: Path, pattern: str) -> list[dict]:
-    out = []
-    for path in sorted(folder.glob(pattern)):
-        with path.open(encoding="utf-8") as f:
-            out += list(csv.DictReader(f))
-    return out
 
 
 def match(facts: list[dict], wanted: list[dict]) -> list[tuple[dict, dict]]:
@@ -63,12 +47,9 @@ def match(facts: list[dict], wanted: list[dict]) -> list[tuple[dict, dict]]:
 
 
 def evaluate(folder: Path = FOLDER) -> dict:
-    want: dict[str, list[dict]] = defaultdict(list)
-    for r in _rows(folder, "expected*.csv"):
-        r["basis"] = BASIS_SPELLING.get(r["basis"], r["basis"])
-        want[r["fixture"]].append(r)
+    want = expected(folder)
     details, total = {}, Counter()
-    for row in _rows(folder, "catalogue*.csv"):
+    for row in catalogue(folder):
         name = row["fixture"]
         try:
             result = check_path(folder / name, places=seed_registry())

@@ -51,7 +51,7 @@ def test_a_workbook_that_states_no_year_is_refused_with_what_to_pass_and_read_wh
         check_path(BLIND / "final_accounts_07_babu.xlsx", places=seed_registry())
     assert "--year" in str(e.value)
     result = check_path(BLIND / "final_accounts_07_babu.xlsx", year=2023, places=seed_registry())
-    want = [r for r in bench_originals._rows(BLIND, "expected*.csv") if r["fixture"] == "final_accounts_07_babu.xlsx"]
+    want = bench_originals.expected(BLIND)["final_accounts_07_babu.xlsx"]
     facts = [f for f in result.facts.to_dicts() if f["value"] is not None]
     assert result.detection.kind == "final_accounts" and result.unrecognised.height == 0
     assert len(bench_originals.match(facts, want)) == len(want) == len(facts)
