@@ -35,7 +35,7 @@ from hotlinecompare.extract.kinds.genre.layout import (
 from hotlinecompare.extract.kinds.genre.lines import implied_unit, label_and_number, next_line
 from hotlinecompare.extract.kinds.genre.periods import YEAR, title_period
 from hotlinecompare.extract.kinds.genre.quantities import Quantity, find
-from hotlinecompare.extract.kinds.genre.rows import spaced_header, table_row, value_line
+from hotlinecompare.extract.kinds.genre.rows import key_value_row, spaced_header, table_row, value_line
 from hotlinecompare.extract.kinds.genre.state import State, cell_quantity, ctx
 from hotlinecompare.extract.numbers import all_units, normalise
 
@@ -57,7 +57,7 @@ def read(doc: Document, kind: str) -> GenreExtraction:
         note = UNIT_NOTE.search(normalise(text))
         if note:
             st.unit_note, st.unit_note_line = note.group(1), n
-        if _label_value(ex, n, text, kind, doc, st):
+        if key_value_row(ex, n, text, kind, doc, st) or _label_value(ex, n, text, kind, doc, st):
             continue
         # a table a PDF viewer copied with single spaces between cells, under its unit note
         spaced = spaced_cells(text) if st.unit_note and n - st.unit_note_line <= TABLE_REACH \

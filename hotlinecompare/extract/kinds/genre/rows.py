@@ -3,6 +3,7 @@ line, each number under its column header and row label, in the unit they or the
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from hotlinecompare.extract.kinds.genre.cues import cell_pattern, cues
@@ -252,3 +253,28 @@ def score_slots(row: list[str]) -> dict[int, str]:
     if len(bare) == 2:
         return {bare[1]: "分值", bare[0]: "得分"}
     return {bare[0]: "分值"} if bare and bare[0] > 1 else {}
+
+
+# ``年初预算数：428.60；全年预算数：446.20`` — a table row a portal exported as key：value pairs
+_PAIR = re.compile(r"(?P<key>[^：:；;|\t]{1,14}?)\s*[：:]\s*(?P<value>[^：:；;|\t]*?)\s*(?=[；;]|\s{2,}|$)")
+
+
+def key_value_row(ex, n: int, text: str, kind: str, doc, st: State) -> bool:
+    """A row written as ``key：value`` pairs (three or more on the line): each number read under its key
+    as a column (分值, 得分, 年初预算数, 年度指标值 …), the row named by its first value that is a word."""
+    norm = normalise(text)
+    pairs = [m for m in _PAIR.finditer(norm) if m.group("value")]
+    if len(pairs) < 3 or sum(is_number_cell(m.group("value")) for m in pairs) < 2:
+        return False
+    label = next((m.group("value") for m in pairs if not is_number_cell(m.group("value"))
+                  and m.group("value").strip("—-/ ")), "")
+    for m in pairs:
+        s, e = m.span("value")
+        q = cell_quantity(text, s, e)
+        if q is None or any(w in m.group("key") for w in cues().skip_column):
+            continue
+        unit, unit_from = unit_for(q, m.group("key"), label, st)
+        if unit:
+            ex.quantity(n, q, ctx(kind, doc, st, text, m.group("key"), label), table="cells", section=st.section,
+                        unit=unit, unit_from=unit_from)
+    return True
