@@ -21,6 +21,7 @@ from hotlinecompare.extract.trial import check_path
 ROOT = Path(__file__).resolve().parent.parent
 BLIND = ROOT / "tests" / "fixtures" / "formats_blind"
 BLIND2 = ROOT / "tests" / "fixtures" / "formats_blind2"
+BLIND3 = ROOT / "tests" / "fixtures" / "formats_blind3"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_originals  # noqa: E402
 
@@ -87,3 +88,23 @@ def test_the_second_round_reaches_its_floors():
     assert 100 * c["matched"] / c["found"] >= 99.5
     assert 100 * c["basis_ok"] / c["matched"] >= 98.5
     assert c["located"] == c["found"]
+
+
+def test_the_third_round_reaches_its_floors():
+    """6 more (measured first, after the round-2 changes: recall 78.4 %, precision 96.9 %, basis 95.1 %):
+    a table's unit in its <caption>, tables nested in a Word table's cells, a PDF table ruled only
+    horizontally (its rows arrive as lines of single-spaced cells under a header line of as many names);
+    today 98.0, 99.3, 97.7."""
+    c = bench_originals.evaluate(BLIND3)["total"]
+    assert c["fixtures"] == 6 and c["wrong_kind"] == 0 and c["refused"] == 0
+    assert c["place_ok"] == c["year_ok"] == 6
+    assert 100 * c["matched"] / c["expected"] >= 97.5
+    assert 100 * c["matched"] / c["found"] >= 99.0
+    assert 100 * c["basis_ok"] / c["matched"] >= 97.0
+    assert c["located"] == c["found"]
+
+
+def test_a_table_nested_in_a_word_cell_gives_rows_of_its_own_located_inside_it():
+    result = check_path(BLIND3 / "self_evaluation_03_laixi.docx", places=seed_registry())
+    located = [f["location"] for f in result.facts.to_dicts() if f["location"] and " > " in f["location"]]
+    assert located and all(loc.startswith("table 1 row ") for loc in located)

@@ -10,7 +10,8 @@
   ``weizhi``, ``position``, ``footer``, ``copyright`` …), and a short block that starts
   with "当前位置" (the breadcrumb of Chinese government portals);
 - each block element (``p``, ``div``, ``h1``–``h6``, ``li`` …) and each ``<br>`` ends a line;
-- a ``<table>`` without tables inside it is a data table: one line per ``tr``, cells
+- a ``<table>`` without tables inside it is a data table: its ``<caption>`` (a title, a unit note)
+  a line above it, then one line per ``tr``, cells
   expanded over ``colspan``/``rowspan`` so that columns line up, the text in the spanning
   cell's first position and the covered positions empty (never repeated); a table that
   holds tables is layout, and its cells are read as blocks.
@@ -200,6 +201,11 @@ class _Walker:
                 col += colspan
                 width = max(width, col)
         self.builder.blank(Location(f"table[{t}]", path=self.tree.getpath(table)))
+        # <caption>单位：元</caption>: the table's title or unit note, a line of its own above its rows
+        for caption in (c for c in table if isinstance(c.tag, str) and c.tag == "caption"):
+            text = _cell_text(caption)
+            if text:
+                self.builder.text(text, Location(f"table[{t}]/caption", path=self.tree.getpath(caption)))
         for r, tr in enumerate(rows):
             cells, refs = [], []
             for c in range(width):

@@ -102,12 +102,14 @@ def paragraph_text(p) -> str:
     return "".join(parts)
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, nested: bool = True) -> str:
+    """A cell's paragraphs; a table inside it as text too, unless ``nested`` is False (its rows are then
+    lines of their own, after the row that holds it)."""
     parts = []
     for child in tc.iterchildren():
         if child.tag == f"{W}p":
             parts.append(paragraph_text(child))
-        elif child.tag == f"{W}tbl":
+        elif child.tag == f"{W}tbl" and nested:
             for tr in child.iter(f"{W}tr"):
                 parts.append(" ".join(_cell_text(c) for c in tr.iterchildren(f"{W}tc")))
         elif child.tag == f"{W}sdt":
@@ -127,7 +129,10 @@ def _int_attr(el, path: str) -> int:
         return 0
 
 
-def _table(tbl, number: int, builder: Builder) -> None:
+def _table(tbl, number: int, builder: Builder, within: str = "") -> None:
+    """One line per row, cells expanded over merges. A table inside a cell (a form laid out in an
+    outer table) is not flattened into that cell's text: its rows follow the row that holds it, each
+    located as ``table 1 row 6 cell 2 > table 1 row 4 cell 5``."""
     grid = tbl.find(f"{W}tblGrid")
     width = len(grid.findall(f"{W}gridCol")) if grid is not None else 0
     rows = [tr for tr in tbl.iterchildren() if tr.tag == f"{W}tr"]
@@ -136,16 +141,18 @@ def _table(tbl, number: int, builder: Builder) -> None:
         if content is not None:
             rows += list(content.iterchildren(f"{W}tr"))
     for r, tr in enumerate(rows, 1):
-        where = f"table {number} row {r}"
+        where = f"{within}table {number} row {r}"
         col = _int_attr(tr, f"{W}trPr/{W}gridBefore")
         cells = [""] * col
         refs = [f"{where} cell {c}" for c in range(1, col + 1)]
+        inner: list[tuple[object, str]] = []
         for tc in _row_cells(tr):
             span = max(1, _int_attr(tc, f"{W}tcPr/{W}gridSpan"))
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
             continued = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
             origin = f"{where} cell {col + 1}"
-            cells.append("" if continued else _cell_text(tc))
+            inner += [(t, f"{origin} > ") for t in tc.iterchildren(f"{W}tbl")]
+            cells.append("" if continued else _cell_text(tc, nested=False))
             refs.append(origin)
             for _ in range(1, span):
                 cells.append("")
@@ -155,6 +162,10 @@ def _table(tbl, number: int, builder: Builder) -> None:
             cells.append("")
             refs.append(f"{where} cell {len(refs) + 1}")
         builder.row(cells, Location(where, tuple(refs), table=number, row=r))
+        for k, (nested, prefix) in enumerate(inner, 1):
+            builder.blank(Location(f"{prefix}table {k}", table=number))
+            _table(nested, k, builder, within=prefix)
+            builder.blank(Location(f"{prefix}table {k}", table=number))
 
 
 def _row_cells(tr):

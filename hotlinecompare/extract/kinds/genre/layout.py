@@ -28,6 +28,7 @@ SUM_CELL = re.compile(r"^\s*\d+(?:\.\d+)?(?:\s?\+\s?\d+(?:\.\d+)?)+\s*$")
 # A cell that says "none" in a table of values.
 PLACEHOLDERS = frozenset({"/", "／", "—", "——", "-", "－", "--"})
 PROSE_MARKS = re.compile(r"[，。；：！？,;]")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def heading_level(text: str) -> int:
@@ -81,12 +82,18 @@ def spaced_cells(text: str) -> tuple[tuple[int, int], ...]:
     label cell (``收 入 总 计``). () unless the line reads as such a row: no sentence punctuation, every
     label of two or more characters, and a number that only a table prints (decimals, a percent, or two
     numbers or more)."""
-    if PROSE_MARKS.search(text) or "|" in text or "\t" in text:
+    if PROSE_MARKS.search(THOUSANDS.sub("", text)) or "|" in text or "\t" in text:   # 48,216 is no comma
         return ()
     spans: list[tuple[int, int]] = []
     label: tuple[int, int] | None = None
     numbers = 0
     for m in re.finditer(r"\S+", text):
+        if m.group(0) in PLACEHOLDERS:   # 合计 195,301 — — —: an empty cell keeps its place
+            if label:
+                spans.append(label)
+                label = None
+            spans.append(m.span())
+            continue
         if is_number_cell(m.group(0)):
             if label:
                 spans.append(label)
@@ -97,8 +104,10 @@ def spaced_cells(text: str) -> tuple[tuple[int, int], ...]:
             label = (label[0], m.end()) if label else m.span()
     if label:
         spans.append(label)
-    labels = [text[s:e] for s, e in spans if not is_number_cell(text[s:e])]
-    tabular = numbers >= 2 or any(ch in text[s:e] for s, e in spans if is_number_cell(text[s:e]) for ch in ".%")
+    labels = [text[s:e] for s, e in spans if not is_number_cell(text[s:e]) and text[s:e] not in PLACEHOLDERS]
+    empties = sum(text[s:e] in PLACEHOLDERS for s, e in spans)
+    tabular = numbers >= 2 or empties or any(ch in text[s:e] for s, e in spans if is_number_cell(text[s:e])
+                                             for ch in ".%")
     if not numbers or not labels or not tabular or any(len(t.replace(" ", "")) < 2 for t in labels):
         return ()
     return tuple(spans) if len(spans) >= 2 else ()

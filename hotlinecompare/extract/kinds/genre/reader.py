@@ -59,12 +59,16 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             st.unit_note, st.unit_note_line = note.group(1), n
         if key_value_row(ex, n, text, kind, doc, st) or _label_value(ex, n, text, kind, doc, st):
             continue
-        # a table a PDF viewer copied with single spaces between cells, under its unit note
-        spaced = spaced_cells(text) if st.unit_note and n - st.unit_note_line <= TABLE_REACH \
-            and not cells(text)[1:] else ()
+        # a table a PDF viewer copied with single spaces between cells: under its unit note, or under a
+        # header line of as many names (序号 诉求领域 诉求量（件） 占比 同比)
+        spaced = spaced_cells(text) if not cells(text)[1:] else ()
+        names = spaced_header(lines, n) if spaced else []
+        going_on = len(st.header) == len(spaced) and n - st.value_row_line <= 3   # the next row of that table
+        if spaced and not (st.unit_note and n - st.unit_note_line <= TABLE_REACH) and len(names) != len(spaced) \
+                and not going_on:
+            spaced = ()
         if spaced and (not HEADING.match(text) or sum(is_number_cell(text[s:e]) for s, e in spaced) >= 2):
             st.labels, st.block_header, st.column, st.columns, st.label_unit = [], [], 0, [], ""
-            names = spaced_header(lines, n)
             if len(names) == len(spaced) and names != st.header:
                 st.header, st.header_shift = names, None
             table_row(ex, n, text, spaced, kind, doc, st)
