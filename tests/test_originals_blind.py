@@ -77,30 +77,24 @@ def test_a_two_level_header_names_every_column(evaluation):
     assert [(f["value"], f["unit"]) for f in totals][:2] == [(2044.0, "件"), (2011.0, "件")]
 
 
-def test_the_second_round_reaches_its_floors():
-    """6 more originals (measured first: recall 80.8 %, precision 98.5 %, basis 97.5 %, one refused, one
-    of the wrong kind, one place read from a site's greeting); today 100.0, 100.0, 99.2 (a section row
-    spanning a ranking table, 一、乡镇（街道）, no longer ends the table)."""
-    c = bench_originals.evaluate(BLIND2)["total"]
-    assert c["fixtures"] == 6 and c["wrong_kind"] == 0 and c["refused"] == 0
-    assert c["place_ok"] == c["year_ok"] == 6
-    assert 100 * c["matched"] / c["expected"] >= 99.5
-    assert 100 * c["matched"] / c["found"] >= 99.5
-    assert 100 * c["basis_ok"] / c["matched"] >= 98.5
-    assert c["located"] == c["found"]
+# Later rounds: (folder, recall %, precision %, basis %). Round 2, 6 originals (measured first: recall
+# 80.8 %, precision 98.5 %, basis 97.5 %, one refused, one of the wrong kind, one place read from a site's
+# greeting); today 100.0, 100.0, 99.2 (a section row spanning a ranking table, 一、乡镇（街道）, no longer
+# ends the table). Round 3, 6 more (measured first, after the round-2 changes: 78.4 %, 96.9 %, 95.1 %): a
+# table's unit in its <caption>, tables nested in a Word table's cells, a PDF table ruled only
+# horizontally (its rows arrive as lines of single-spaced cells under a header line of as many names);
+# today 98.0, 99.3, 97.7.
+LATER_ROUNDS = [(BLIND2, 99.5, 99.5, 98.5), (BLIND3, 97.5, 99.0, 97.0)]
 
 
-def test_the_third_round_reaches_its_floors():
-    """6 more (measured first, after the round-2 changes: recall 78.4 %, precision 96.9 %, basis 95.1 %):
-    a table's unit in its <caption>, tables nested in a Word table's cells, a PDF table ruled only
-    horizontally (its rows arrive as lines of single-spaced cells under a header line of as many names);
-    today 98.0, 99.3, 97.7."""
-    c = bench_originals.evaluate(BLIND3)["total"]
+@pytest.mark.parametrize(("folder", "recall", "precision", "basis"), LATER_ROUNDS, ids=lambda v: getattr(v, "name", ""))
+def test_later_rounds_reach_their_floors(folder, recall, precision, basis):
+    c = bench_originals.evaluate(folder)["total"]
     assert c["fixtures"] == 6 and c["wrong_kind"] == 0 and c["refused"] == 0
     assert c["place_ok"] == c["year_ok"] == 6
-    assert 100 * c["matched"] / c["expected"] >= 97.5
-    assert 100 * c["matched"] / c["found"] >= 99.0
-    assert 100 * c["basis_ok"] / c["matched"] >= 97.0
+    assert 100 * c["matched"] / c["expected"] >= recall
+    assert 100 * c["matched"] / c["found"] >= precision
+    assert 100 * c["basis_ok"] / c["matched"] >= basis
     assert c["located"] == c["found"]
 
 
