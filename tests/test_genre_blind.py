@@ -34,8 +34,8 @@ import bench_genre  # noqa: E402
 
 CATALOGUE = bench_genre.catalogue(BLIND)
 # Over all fixtures of a set: (how many, recall %, precision %, basis % of matched facts); today
-# 98.7, 99.2, 97.8 (round 1), 97.2, 97.8, 94.5 (round 2), 96.8, 97.9, 94.7 (round 3), 97.8, 99.7, 97.8 (round 4).
-FLOORS = {BLIND: (18, 98.0, 98.5, 97.0), BLIND2: (10, 96.5, 97.0, 94.0), BLIND3: (10, 96.0, 97.0, 94.0),
+# 98.9, 99.2, 97.8 (round 1), 97.2, 97.8, 97.4 (round 2), 97.3, 97.9, 97.8 (round 3), 98.3, 99.7, 97.8 (round 4).
+FLOORS = {BLIND: (18, 98.0, 98.5, 97.0), BLIND2: (10, 96.5, 97.0, 96.5), BLIND3: (10, 96.5, 97.0, 97.0),
           BLIND4: (10, 97.0, 99.0, 97.0)}
 
 
@@ -166,3 +166,13 @@ def test_a_row_exported_as_key_value_pairs_reads_each_number_under_its_key():
                              (10.0, "分", "", ""), (98.55, "%", "", "actual"), (9.9, "分", "", "actual")]
     assert _at(facts, 3) == [(2800.0, "件次", ">=", "target"), (3016.0, "件次", "", "actual"), (10.0, "分", "", ""),
                              (10.0, "分", "", "actual")]
+
+
+def test_an_annex_after_a_plan_section_reports_and_passing_a_target_is_an_outcome():
+    lines = ("三、下一步工作", "力争10月份按期办结率保持100%，满意率稳定在99%以上。", "附件1",
+             "| 序号 | 承办单位 | 转派量（件） | 满意率 |", "| 1 | 市城市管理局 | 538 | 99.44% |",
+             "群众满意率96.3%，高于目标5.3个百分点。")
+    facts = _facts(lines, "operations_report")
+    assert {f["basis"] for f in facts if f["line"] == 2} == {"target"}
+    assert _at(facts, 5) == [(538.0, "件", "", "actual"), (99.44, "%", "", "actual")]
+    assert [f["basis"] for f in facts if f["line"] == 6] == ["actual", "actual"]

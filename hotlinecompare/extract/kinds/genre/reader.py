@@ -43,6 +43,7 @@ SENTENCE_END = "。；;！!？?：:"
 # How many lines after its unit note (单位：元) a row copied with single spaces is read as a table row.
 TABLE_REACH = 60
 # The title of a table's continuation after a page break: 表3（续）, 续表, 收入支出决算总表(续)
+ANNEX = re.compile(r"^\s*附\s*(?:件|表)\s*[\d一二三四五六七八九十]*\s*[：:]?\s*$|^\s*附\s*(?:件|表)\s*[\d一二三四五六七八九十]+\s")
 CONTINUED = re.compile(r"[（(]\s*续\s*[）)]|续表")
 
 
@@ -54,6 +55,8 @@ def read(doc: Document, kind: str) -> GenreExtraction:
     for n, text in enumerate(lines, start=1):
         if not text.strip() or is_rule(text) or is_empty_row(text):
             continue
+        if ANNEX.match(text):   # 附件1 / 附表: an annex reports, whatever plan section came before it
+            st.plan_section, st.section_year = False, None
         note = UNIT_NOTE.search(normalise(text))
         if note:
             st.unit_note, st.unit_note_line = note.group(1), n
