@@ -14,12 +14,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.document import split_cells
 from hotlinecompare.extract.formats import Derived, convert, sniff
+from hotlinecompare.extract.formats.script import has_ruby, is_traditional, to_simplified, without_ruby
+from hotlinecompare.extract.formats.script import version as script_version
 
 LOCATIONS_SUFFIX = ".locations.csv"
 ORIGINAL_COLUMNS = ("original_file", "original_sha256", "converter", "locations_sha256")
@@ -56,11 +58,25 @@ class Original:
 
 
 def original_of(data: bytes, source: str) -> Original | None:
-    """The converted document when ``data`` is a PDF, Word, Excel or HTML file (by content); None for text."""
+    """The converted document when ``data`` is a PDF, Word, Excel or HTML file (by content), or a text in
+    traditional characters (read through its simplified form); None for a plain simplified text."""
     fmt = sniff(data, source)
-    if fmt == "text":
+    try:
+        derived = convert(data, source)
+    except HotlineError:
+        if fmt == "text":   # undecodable text: the text reader says why, with its hints
+            return None
+        raise
+    if has_ruby(derived.text):
+        derived = replace(derived, text=without_ruby(derived.text),
+                          notes=(*derived.notes, "pinyin annotations after characters taken out"))
+    if is_traditional(derived.text):
+        derived = replace(derived, text=to_simplified(derived.text),
+                          converter=f"{derived.converter}; {script_version()}",
+                          notes=(*derived.notes, "traditional characters read as simplified, one for one"))
+    elif fmt == "text" and derived.notes == ():
         return None
-    return Original(fmt, data, convert(data, source))
+    return Original(fmt, data, derived)
 
 
 def locations_csv(derived: Derived) -> bytes:
