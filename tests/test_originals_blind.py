@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BLIND = ROOT / "tests" / "fixtures" / "formats_blind"
 BLIND2 = ROOT / "tests" / "fixtures" / "formats_blind2"
 BLIND3 = ROOT / "tests" / "fixtures" / "formats_blind3"
+BLIND4 = ROOT / "tests" / "fixtures" / "formats_blind4"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_originals  # noqa: E402
 
@@ -83,15 +84,20 @@ def test_a_two_level_header_names_every_column(evaluation):
 # ends the table). Round 3, 6 more (measured first, after the round-2 changes: 78.4 %, 96.9 %, 95.1 %): a
 # table's unit in its <caption>, tables nested in a Word table's cells, a PDF table ruled only
 # horizontally (its rows arrive as lines of single-spaced cells under a header line of as many names);
-# today 98.0, 99.3, 97.7.
-LATER_ROUNDS = [(BLIND2, 99.5, 99.5, 98.5), (BLIND3, 97.5, 99.0, 97.0)]
+# today 98.0, 99.3, 98.2. Round 4, 6 more (measured first, after the round-3 changes: 36.6 %, 100 %,
+# 99.6 %, three refused: a weekly notice dated only by its period, and two workbooks whose place is in a
+# 部门： cell and whose year is a form's (（2025年度）) or nowhere); today 88.8, 100, 99.7 with one workbook
+# that states no year anywhere still refused until --year is given.
+LATER_ROUNDS = [(BLIND2, 99.5, 99.5, 98.5), (BLIND3, 97.5, 99.0, 97.5), (BLIND4, 88.0, 99.5, 99.0)]
+REFUSED = {BLIND4: 1}
 
 
 @pytest.mark.parametrize(("folder", "recall", "precision", "basis"), LATER_ROUNDS, ids=lambda v: getattr(v, "name", ""))
 def test_later_rounds_reach_their_floors(folder, recall, precision, basis):
     c = bench_originals.evaluate(folder)["total"]
-    assert c["fixtures"] == 6 and c["wrong_kind"] == 0 and c["refused"] == 0
-    assert c["place_ok"] == c["year_ok"] == 6
+    refused = REFUSED.get(folder, 0)
+    assert c["fixtures"] == 6 and c["wrong_kind"] == 0 and c["refused"] == refused
+    assert c["place_ok"] == c["year_ok"] == 6 - refused
     assert 100 * c["matched"] / c["expected"] >= recall
     assert 100 * c["matched"] / c["found"] >= precision
     assert 100 * c["basis_ok"] / c["matched"] >= basis

@@ -89,6 +89,20 @@ def test_a_year_cell_of_a_public_tables_metadata_row_is_its_year():
     assert (found.fiscal_year, found.year_from) == (2023, "a year cell, line 3")
 
 
+def test_a_weekly_notice_takes_the_year_of_the_period_it_covers():
+    lines = ("12345政府服务热线一周情况通报", "（2024年5月13日—5月19日）", "安居区12345政府服务热线办公室 2024年5月20日")
+    found = place_of(lines, "x.docx", registry=seed_registry())
+    assert (found.fiscal_year, found.year_from) == (2024, "the period in the title, line 2")
+    assert found.city.full_name_zh == "安居区"
+
+
+def test_a_workbook_names_its_department_in_a_cell_and_its_year_in_a_forms_title():
+    lines = ("表1", "收支预算总表", "部门：都昌县信访局\t\t\t单位：万元", "项目\t预算数", *["行\t1.00"] * 30,
+             "部门整体支出绩效目标表", "（2025年度）")
+    found = place_of(lines, "x.xlsx", registry=seed_registry())
+    assert (found.city.full_name_zh, found.fiscal_year) == ("都昌县", 2025)
+
+
 def test_a_sites_greeting_is_not_part_of_the_place():
     city = place_of(("欢迎访问柯城区人民政府门户网站", "柯城区12345热线2024年第二季度办理情况通报"), "x.html",
                     registry=seed_registry()).city

@@ -40,6 +40,8 @@ UNDATED = "undated"
 KIND_CODES = {"project_targets": "pt", "wide_project_targets": "pt", "self_evaluation": "se",
               "budget_disclosure": "bd"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+_DATE_RANGE = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?\s*[—–\-~～至到]")
+_FORM_YEAR = re.compile(r"^[（(]\s*((?:19|20)\d\d)\s*年度?\s*[）)]$")
 _YEAR_CELL = re.compile(r"^[（(]?((?:19|20)\d\d)\s*年度?[）)]?$")
 _NAME_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d\d)(?![0-9A-Za-z])")
 _CELL_BREAK = re.compile(r"\t|\||\s{2,}|\u3000+")
@@ -313,8 +315,10 @@ def _candidates(lines: tuple[str, ...]) -> str:
 
 def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int | None]:
     """The year of the first title-like line with a title word (after any site banner), else the first
-    year in the title block (full dates such as 发布日期 2023年05月10日 skipped), else a cell that is a
-    year alone (2023年度) in a metadata row among the first lines (编制单位：… | 2023年度), else a year standing alone in the file's name
+    year in the title block (full dates such as 发布日期 2023年05月10日 skipped), else the year of a
+    period the title block states as a date range (2024年5月13日—5月19日), else a cell that is a
+    year alone (2023年度) in a metadata row among the first lines (编制单位：… | 2023年度), else a form's
+    bracketed year line anywhere (（2025年度）), else a year standing alone in the file's name
     (2023年部门决算.xlsx)."""
     ev = evidence()
     for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
@@ -331,6 +335,11 @@ def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int |
         m = _YEAR.search(normalise(text))
         if m:
             return int(m.group(1)), f"the title, line {n}", None
+    # a weekly notice's period (（2024年5月13日—5月19日）): a date range is the period the document covers
+    for n, text in title:
+        m = _DATE_RANGE.search(normalise(text))
+        if m:
+            return int(m.group(1)), f"the period in the title, line {n}", None
     # a 公开表 whose year is a cell of its metadata row (编制单位：德昌县信访局 | 2023年度 | 单位：元)
     for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
         if not any(label in text for label in (*ev["metadata_labels"], "单位：", "单位:")):
@@ -339,6 +348,11 @@ def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int |
             m = _YEAR_CELL.match(cell.strip())
             if m:
                 return int(m.group(1)), f"a year cell, line {n}", None
+    # a workbook whose only year is a form's own (（2025年度） under 部门整体支出绩效目标表, on a later sheet)
+    for n, text in enumerate(lines, start=1):
+        m = _FORM_YEAR.match(normalise(text).strip())
+        if m:
+            return int(m.group(1)), f"a form's year, line {n}", None
     # a workbook of 公开表 whose sheets print no year, saved as 2023年部门决算.xlsx: the file's name
     m = _NAME_YEAR.search(PurePath(source).stem)
     if m:
