@@ -37,6 +37,8 @@ class Extraction:
     facts: list[dict] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     _on_line: dict[int, int] = field(default_factory=dict, repr=False)   # facts made so far per line
+    # the token accounting of these facts and skips, when a reader already made it (not made again)
+    accounting: object | None = field(default=None, repr=False)
 
     # -- numbers ---------------------------------------------------------
     def number(self, line: int, start: int, end: int, reading: Reading, *, basis: str,

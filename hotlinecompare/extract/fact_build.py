@@ -54,7 +54,7 @@ def build_rows(docs: list[Document]) -> Rows:
         ex = parse(doc)
         if doc.meta.get("locations"):   # converted from a PDF, Word, Excel or web page: where in the original
             locate(ex.facts, doc.lines, doc.meta["locations"])
-        acct = account(doc, ex)
+        acct = ex.accounting or account(doc, ex)
         numeric = sum(1 for f in ex.facts if f.get("value") is not None)
         fact_rows.extend(ex.facts)
         unparsed_rows.extend(acct.unparsed)

@@ -262,6 +262,8 @@ _PAIR = re.compile(r"(?P<key>[^：:；;|\t]{1,14}?)\s*[：:]\s*(?P<value>[^：:�
 def key_value_row(ex, n: int, text: str, kind: str, doc, st: State) -> bool:
     """A row written as ``key：value`` pairs (three or more on the line): each number read under its key
     as a column (分值, 得分, 年初预算数, 年度指标值 …), the row named by its first value that is a word."""
+    if text.count("：") + text.count(":") < 3:   # most lines: no row of pairs, and no regex run
+        return False
     norm = normalise(text)
     pairs = [m for m in _PAIR.finditer(norm) if m.group("value")]
     if len(pairs) < 3 or sum(is_number_cell(m.group("value")) for m in pairs) < 2:

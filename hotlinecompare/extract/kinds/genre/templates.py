@@ -25,9 +25,12 @@ def template_or_genre(doc: Document, kind: str, fits: Callable[[tuple[str, ...]]
     if not fits(doc.lines):
         return read(doc, kind)
     ex = template_parse(doc)
-    unread = {row["line"] for row in account(doc, ex).unparsed if row["reason_code"] == UNRECOGNISED}
+    accounting = account(doc, ex)
+    unread = {row["line"] for row in accounting.unparsed if row["reason_code"] == UNRECOGNISED}
     unread -= {f["line"] for f in ex.facts}
-    if unread:
+    if not unread:
+        ex.accounting = accounting   # the build's own accounting of the same facts: not made twice
+    else:
         genre = read(doc, kind)
         ex.facts += [f for f in genre.facts if f["line"] in unread]
         ex.skips += [s for s in genre.skips if s.line in unread]
