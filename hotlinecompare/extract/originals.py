@@ -14,14 +14,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from hotlinecompare.errors import HotlineError
 from hotlinecompare.extract.document import split_cells
 from hotlinecompare.extract.formats import Derived, convert, sniff
-from hotlinecompare.extract.formats.script import has_ruby, is_traditional, to_simplified, without_ruby
-from hotlinecompare.extract.formats.script import version as script_version
+from hotlinecompare.extract.formats.script import read_as_simplified
 
 LOCATIONS_SUFFIX = ".locations.csv"
 ORIGINAL_COLUMNS = ("original_file", "original_sha256", "converter", "locations_sha256")
@@ -67,16 +66,10 @@ def original_of(data: bytes, source: str) -> Original | None:
         if fmt == "text":   # undecodable text: the text reader says why, with its hints
             return None
         raise
-    if has_ruby(derived.text):
-        derived = replace(derived, text=without_ruby(derived.text),
-                          notes=(*derived.notes, "pinyin annotations after characters taken out"))
-    if is_traditional(derived.text):
-        derived = replace(derived, text=to_simplified(derived.text),
-                          converter=f"{derived.converter}; {script_version()}",
-                          notes=(*derived.notes, "traditional characters read as simplified, one for one"))
-    elif fmt == "text" and derived.notes == ():
+    simplified = read_as_simplified(derived)
+    if fmt == "text" and simplified is derived:   # a plain simplified text is read as it is
         return None
-    return Original(fmt, data, derived)
+    return Original(fmt, data, simplified)
 
 
 def locations_csv(derived: Derived) -> bytes:

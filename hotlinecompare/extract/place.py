@@ -269,7 +269,7 @@ def place_of(lines: tuple[str, ...], source: str, city: str | None = None,
     if year is not None:
         fiscal_year, year_from, title_line = _year_option(year, source), "--year", None
     else:
-        fiscal_year, year_from, title_line = _year_in_title(lines, source)
+        fiscal_year, year_from, title_line = _year_of_document(lines, source)
     return Place(found, fiscal_year, city_from, year_from, new, title_line)
 
 
@@ -313,49 +313,39 @@ def _candidates(lines: tuple[str, ...]) -> str:
     return ("candidates seen in prose (not taken): " + ", ".join(seen[:8])) if seen else ""
 
 
-def _year_in_title(lines: tuple[str, ...], source: str) -> tuple[int, str, int | None]:
-    """The year of the first title-like line with a title word (after any site banner), else the first
-    year in the title block (full dates such as 发布日期 2023年05月10日 skipped), else the year of a
-    period the title block states as a date range (2024年5月13日—5月19日), else a cell that is a
-    year alone (2023年度) in a metadata row among the first lines (编制单位：… | 2023年度), else a form's
-    bracketed year line anywhere (（2025年度）), else a year standing alone in the file's name
-    (2023年部门决算.xlsx)."""
+def _year_of_document(lines: tuple[str, ...], source: str) -> tuple[int, str, int | None]:
+    """(year, where it was read, the title line when it was one), looked for in this order:
+
+    1. the first title-like line with a title word, after any site banner;
+    2. the first year in the title block (a full date such as 发布日期 2023年05月10日 is no year);
+    3. the period the title block states as a date range (2024年5月13日—5月19日);
+    4. a cell that is a year alone in a metadata row among the first lines (编制单位：… | 2023年度);
+    5. a form's bracketed year line anywhere (（2025年度）, a workbook's later sheet);
+    6. a year standing alone in the file's name (2023年部门决算.xlsx).
+    """
     ev = evidence()
-    for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
+    first = [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]
+    for n, text in first:
         if any(mark in text for mark in ev["skip_line_marks"]):
             continue
-        first = _CELL_BREAK.split(normalise(text).strip())[0]
-        if len(first) <= ev["max_title_chars"] and not any(mark in first for mark in ev["prose_marks"]) \
-                and any(word in first for word in ev["title_words"]):
-            m = _YEAR.search(first)
-            if m:
-                return int(m.group(1)), f"the title, line {n}", n
+        cell = _CELL_BREAK.split(normalise(text).strip())[0]
+        if len(cell) <= ev["max_title_chars"] and not any(mark in cell for mark in ev["prose_marks"]) \
+                and any(word in cell for word in ev["title_words"]) and (m := _YEAR.search(cell)):
+            return int(m.group(1)), f"the title, line {n}", n
     title = head(lines)
-    for n, text in title:
-        m = _YEAR.search(normalise(text))
-        if m:
-            return int(m.group(1)), f"the title, line {n}", None
-    # a weekly notice's period (（2024年5月13日—5月19日）): a date range is the period the document covers
-    for n, text in title:
-        m = _DATE_RANGE.search(normalise(text))
-        if m:
-            return int(m.group(1)), f"the period in the title, line {n}", None
-    # a 公开表 whose year is a cell of its metadata row (编制单位：德昌县信访局 | 2023年度 | 单位：元)
-    for n, text in [(n, t) for n, t in enumerate(lines, start=1) if t.strip()][: ev["scan_lines"]]:
-        if not any(label in text for label in (*ev["metadata_labels"], "单位：", "单位:")):
-            continue
-        for cell in _CELL_BREAK.split(normalise(text)):
-            m = _YEAR_CELL.match(cell.strip())
-            if m:
-                return int(m.group(1)), f"a year cell, line {n}", None
-    # a workbook whose only year is a form's own (（2025年度） under 部门整体支出绩效目标表, on a later sheet)
+    for pattern, where in ((_YEAR, "the title"), (_DATE_RANGE, "the period in the title")):
+        for n, text in title:
+            if m := pattern.search(normalise(text)):
+                return int(m.group(1)), f"{where}, line {n}", None
+    for n, text in first:
+        if any(label in text for label in ev["metadata_labels"]):
+            for cell in _CELL_BREAK.split(normalise(text)):
+                if m := _YEAR_CELL.match(cell.strip()):
+                    return int(m.group(1)), f"a year cell, line {n}", None
     for n, text in enumerate(lines, start=1):
-        m = _FORM_YEAR.match(normalise(text).strip())
-        if m:
+        if m := _FORM_YEAR.match(normalise(text).strip()):
             return int(m.group(1)), f"a form's year, line {n}", None
-    # a workbook of 公开表 whose sheets print no year, saved as 2023年部门决算.xlsx: the file's name
-    m = _NAME_YEAR.search(PurePath(source).stem)
-    if m:
+    if m := _NAME_YEAR.search(PurePath(source).stem):
         return int(m.group(1)), f"the file name ({PurePath(source).name})", None
     raise HotlineError("no fiscal year (YYYY年) in the title block or the file name", file=source,
                        found=" | ".join(t for _, t in title)[:120] or "(no title lines)",

@@ -30,9 +30,8 @@ from hotlinecompare.extract.place import UNDATED, Place, doc_id_for, head, place
 # Below this detection score a document is refused unless --kind names its parser.
 MIN_SCORE = 0.5
 # Keys of a fact that say what it is; two table facts with the same key state one thing twice.
-# The note holds a genre table cell's column ("column 决算数"): two cells of one row are not one thing twice.
 DUPLICATE_KEY = ("table", "section", "item", "level1", "level2", "level3", "measure", "period",
-                 "basis", "fiscal_year", "note")
+                 "basis", "fiscal_year")
 # Facts that may restate a figure on purpose: prose (the seed templates' and the genre's) and the genre
 # reader's table cells (a summary table and its detail table, a workbook's sheets, repeat rows by design).
 PROSE_TABLES = ("prose", *sorted(GENRE_TABLES))

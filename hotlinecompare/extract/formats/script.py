@@ -15,8 +15,11 @@ table also lists (乾, 著) is left as it is. A mirror that flattened ruby text 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from importlib import metadata, resources
+
+from hotlinecompare.extract.formats.model import Derived
 
 # The share of a document's Chinese characters that must be traditional forms for it to be read
 # through the simplified derived text (simplified pages: under 1 %; traditional pages: 15–30 %).
@@ -68,3 +71,15 @@ def has_ruby(text: str) -> bool:
 def without_ruby(text: str) -> str:
     """The text without pinyin annotations after characters (部門(mén) → 部門); lines stay lines."""
     return RUBY.sub("", text)
+
+
+def read_as_simplified(derived: Derived) -> Derived:
+    """The derived text with a mirror's pinyin annotations taken out and, when it is in traditional
+    characters, read as simplified (the converter and notes say so); ``derived`` itself when neither."""
+    if has_ruby(derived.text):
+        derived = replace(derived, text=without_ruby(derived.text),
+                          notes=(*derived.notes, "pinyin annotations after characters taken out"))
+    if is_traditional(derived.text):
+        derived = replace(derived, text=to_simplified(derived.text), converter=f"{derived.converter}; {version()}",
+                          notes=(*derived.notes, "traditional characters read as simplified, one for one"))
+    return derived

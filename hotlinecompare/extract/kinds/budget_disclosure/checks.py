@@ -115,8 +115,8 @@ def _changes(doc_id, facts):
         if base is None:
             continue
         sign = _sign(change["item"], cfg["change_words"])
-        # a fall is stored negative (减少 2179.29万元 → −2179.29); an unsigned change takes its word's sign
-        signed = change["value"] if change["value"] < 0 else sign * change["value"]
+        # a change is stored signed (减少 2179.29万元 → −2179.29); one without a direction word is not used
+        signed = change["value"] if sign else 0.0
         previous = base["value"] - signed
         what = f"{base['item']} {base['quote'].strip()} (line {base['line']})"
         stated = next((f for f in later if f["line"] == change["line"] and f["measure"] == "amount"

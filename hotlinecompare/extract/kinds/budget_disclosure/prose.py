@@ -64,25 +64,14 @@ def _sentence(text: str, pos: int, start: int, end: int) -> tuple[int, int]:
     return (start if left < 0 else left + 1), (end if right < 0 else right)
 
 
-def _direction(clause: str) -> tuple[str, int]:
-    """("change" | "change_rate" | "", sign) from the word the clause ends with."""
+def _direction(clause: str) -> tuple[str, int, str]:
+    """("change" | "change_rate" | "", sign, the word) from the word the clause ends with."""
     cfg = labels()["prose"]
     for measure, words in (("change", cfg["change_words"]), ("change_rate", cfg["change_rate_words"])):
         for word, sign in words.items():
             if clause.rstrip().endswith(word):
-                return measure, sign
-    return "", 0
-
-
-def _word_start(raw: str, pos: int, clause: str) -> int:
-    """Where the direction word the clause ends with starts, when it stands right before ``pos``."""
-    cfg = labels()["prose"]
-    before = raw[:pos].rstrip()
-    for words in (cfg["change_words"], cfg["change_rate_words"]):
-        for word in words:
-            if clause.rstrip().endswith(word) and before.endswith(word):
-                return len(before) - len(word)
-    return pos
+                return measure, sign, word
+    return "", 0, ""
 
 
 def _basis(clause: str, default_basis: str, year: int | None) -> tuple[str, int | None]:
@@ -146,12 +135,13 @@ def read_prose(ex: Extraction, line: int, state: ProseState, *, section: str,
             # A label broken over lines by the export ("一般" / "公共预算拨款收入"): join the halves.
             clause = state.tail + clause
             note.append(f"label split across lines {state.tail_line} and {line}")
-        measure, sign = _direction(clause)
+        measure, sign, word = _direction(clause)
         basis, year = _basis(clause, default_basis, doc_year)
         begin = pos
         if measure and sign < 0:
-            # 减少 2179.29万元: a fall is a negative change, quoted with the word that says so
-            begin = _word_start(raw, pos, clause)
+            # 减少 2179.29万元: a fall is a negative change, quoted with the word when it stands right before
+            before = raw[:pos].rstrip()
+            begin = len(before) - len(word) if before.endswith(word) else pos
             reading = replace(reading, value=-reading.value)
         if measure:
             s_start, s_end = _sentence(raw, pos, start, stop)

@@ -110,18 +110,22 @@ def display_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, start + width(text[span[0]:span[1]])
 
 
-def positional_header(header_text: str, header_spans: list[tuple[int, int]], header: list[str],
-                      row_text: str, row_spans: tuple[tuple[int, int], ...]) -> list[str]:
-    """A space-aligned row's columns by where its cells stand under the header's (the cell overlapping
-    a header cell most, else the nearest): empty cells of a layout copy leave no gap in the row."""
+def nearest_columns(header_text: str, header_spans: list[tuple[int, int]], row_text: str,
+                    row_spans: tuple[tuple[int, int], ...]) -> list[int]:
+    """For each cell of a space-aligned line, the header cell it stands under on the page (the one it
+    overlaps most, else the nearest)."""
     heads = [display_span(header_text, s) for s in header_spans]
 
     def fit(cell: tuple[int, int], head: tuple[int, int]) -> tuple[int, int]:
         overlap = min(cell[1], head[1]) - max(cell[0], head[0])
         return overlap, -max(0, -overlap)
 
-    out = []
-    for span in row_spans:
-        cell = display_span(row_text, span)
-        out.append(header[max(range(len(heads)), key=lambda i: fit(cell, heads[i]))] if heads else "")
-    return out
+    cells = [display_span(row_text, span) for span in row_spans]
+    return [max(range(len(heads)), key=lambda i: fit(cell, heads[i])) for cell in cells] if heads else []
+
+
+def positional_header(header_text: str, header_spans: list[tuple[int, int]], header: list[str],
+                      row_text: str, row_spans: tuple[tuple[int, int], ...]) -> list[str]:
+    """A space-aligned row's columns by where its cells stand under the header's: empty cells of a
+    layout copy leave no gap in the row."""
+    return [header[i] for i in nearest_columns(header_text, header_spans, row_text, row_spans)]

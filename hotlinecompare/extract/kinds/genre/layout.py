@@ -86,26 +86,23 @@ def spaced_cells(text: str) -> tuple[tuple[int, int], ...]:
         return ()
     spans: list[tuple[int, int]] = []
     label: tuple[int, int] | None = None
-    numbers = 0
+    numbers = empties = 0
+    labels: list[str] = []
     for m in re.finditer(r"\S+", text):
-        if m.group(0) in PLACEHOLDERS:   # 合计 195,301 — — —: an empty cell keeps its place
-            if label:
-                spans.append(label)
-                label = None
-            spans.append(m.span())
-            continue
-        if is_number_cell(m.group(0)):
-            if label:
-                spans.append(label)
-                label = None
-            spans.append(m.span())
-            numbers += 1
-        else:
+        token = m.group(0)
+        empty, number = token in PLACEHOLDERS, is_number_cell(token)
+        if not (empty or number):   # a word: part of the label cell until the next number
             label = (label[0], m.end()) if label else m.span()
+            continue
+        if label:
+            spans.append(label)
+            labels.append(text[label[0]:label[1]])
+            label = None
+        spans.append(m.span())   # 合计 195,301 — — —: an empty cell keeps its place too
+        numbers, empties = numbers + number, empties + empty
     if label:
         spans.append(label)
-    labels = [text[s:e] for s, e in spans if not is_number_cell(text[s:e]) and text[s:e] not in PLACEHOLDERS]
-    empties = sum(text[s:e] in PLACEHOLDERS for s, e in spans)
+        labels.append(text[label[0]:label[1]])
     tabular = numbers >= 2 or empties or any(ch in text[s:e] for s, e in spans if is_number_cell(text[s:e])
                                              for ch in ".%")
     if not numbers or not labels or not tabular or any(len(t.replace(" ", "")) < 2 for t in labels):

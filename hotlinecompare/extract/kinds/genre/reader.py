@@ -42,8 +42,9 @@ from hotlinecompare.extract.numbers import all_units, normalise
 SENTENCE_END = "。；;！!？?：:"
 # How many lines after its unit note (单位：元) a row copied with single spaces is read as a table row.
 TABLE_REACH = 60
-# The title of a table's continuation after a page break: 表3（续）, 续表, 收入支出决算总表(续)
+# An annex's heading (附件1, 附表2 …): what follows reports, whatever plan section came before.
 ANNEX = re.compile(r"^\s*附\s*(?:件|表)\s*[\d一二三四五六七八九十]*\s*[：:]?\s*$|^\s*附\s*(?:件|表)\s*[\d一二三四五六七八九十]+\s")
+# The title of a table's continuation after a page break: 表3（续）, 续表, 收入支出决算总表(续)
 CONTINUED = re.compile(r"[（(]\s*续\s*[）)]|续表")
 
 
@@ -55,7 +56,7 @@ def read(doc: Document, kind: str) -> GenreExtraction:
     for n, text in enumerate(lines, start=1):
         if not text.strip() or is_rule(text) or is_empty_row(text):
             continue
-        if ANNEX.match(text):   # 附件1 / 附表: an annex reports, whatever plan section came before it
+        if ANNEX.match(text):
             st.plan_section, st.section_year = False, None
         note = UNIT_NOTE.search(normalise(text))
         if note:
@@ -64,7 +65,8 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             continue
         # a table a PDF viewer copied with single spaces between cells: under its unit note, or under a
         # header line of as many names (序号 诉求领域 诉求量（件） 占比 同比)
-        spaced = spaced_cells(text) if not cells(text)[1:] else ()
+        row = cells(text)
+        spaced = spaced_cells(text) if not row[1:] else ()
         names = spaced_header(lines, n) if spaced else []
         going_on = len(st.header) == len(spaced) and n - st.value_row_line <= 3   # the next row of that table
         if spaced and not (st.unit_note and n - st.unit_note_line <= TABLE_REACH) and len(names) != len(spaced) \
@@ -78,10 +80,9 @@ def read(doc: Document, kind: str) -> GenreExtraction:
             continue
         # 一、一般公共预算拨款 then 745.20: a row label of a one-cell-per-line table, not a heading
         # 一、一般公共预算拨款收入 | 5,605.60 | …: a table row whose label is numbered, not a heading
-        row = cells(text)
         heading = HEADING.match(text) and not (is_label(cell_text(text)) and is_value_line(next_line(lines, n))) \
             and not (row[1:] and any(is_number_cell(text[s:e]) for s, e in row[1:]))
-        if heading or len(text.strip()) > 30 and not cells(text)[1:]:
+        if heading or len(text.strip()) > 30 and not row[1:]:
             if heading:
                 _enter_section(st, text)
             # 一、乡镇（街道） as a row spanning a table (a cell of its own): a group of rows, same header
@@ -91,7 +92,7 @@ def read(doc: Document, kind: str) -> GenreExtraction:
                 st.block_unit = unit_in(text)   # 三、工单量居前五位的镇街（件）: the list's unit
             _prose(ex, n, text, 0, kind, doc, st)
             continue
-        spans = cells(text)
+        spans = row
         word = spaced_word(text, spans)
         # a row of values whose name is a merged cell above it (\t412.60\t468.35 under 年初预算数 | 全年预算数)
         unnamed_row = len(spans) == len(st.header) >= 3 and spans[0][0] == spans[0][1]

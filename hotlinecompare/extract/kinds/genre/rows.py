@@ -11,6 +11,7 @@ from hotlinecompare.extract.kinds.genre.headers import (
     header_shift,
     join_row_label,
     merge_fragments,
+    nearest_columns,
     positional_header,
     value_columns,
 )
@@ -51,19 +52,14 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
     # (预算执行情况(10分), 年度预算数(万元)); a weight is still a score
     if not any(numeric) and all(not any(ch.isdigit() for ch in BRACKETED.sub("", YEAR.sub("", t))) for t in texts):
         if _wrapped_fragment(texts, st) or _row_continued(texts, n, st):
-            for (s, _), t in zip(spans, texts):   # 产出指标 / （50分）: a weight is still a score
-                for q in find(t):
-                    if q.unit == "分":
-                        ex.quantity(n, q, ctx(kind, doc, st, t, "", ""), table="cells", section=st.section,
-                                    offset=s)
+            _weights(ex, n, spans, texts, kind, doc, st)   # 产出指标 / （50分）
             return
         if st.header and st.header_line == n - 1 and len(texts) < len(st.header) \
                 and len(st.header_spans) == len(st.header) and not any(not t.strip() for t in texts):
             # 值 | 及改进措施 under 年度指标 | 偏差原因分析: a header wrapped in a layout copy, each part
             # joined to the header cell it stands under
             joined = list(st.header)
-            for (s, e), t in zip(spans, texts):
-                at = min(range(len(joined)), key=lambda i: _distance(st.header_spans[i], (s, e)))
+            for at, t in zip(nearest_columns(st.header_text, st.header_spans, text, spans), texts):
                 joined[at] += t
             st.header, st.header_line = joined, n
             return
@@ -80,10 +76,7 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
         st.last_header = (st.header, st.header_spans, st.header_text)
         if all(t.strip() in cues().basis_header for t in texts):
             st.span_basis = [t.strip() for t in texts]
-        for (s, _), t in zip(spans, texts):
-            for q in find(t):
-                if q.unit == "分":
-                    ex.quantity(n, q, ctx(kind, doc, st, t, "", ""), table="cells", section=st.section, offset=s)
+        _weights(ex, n, spans, texts, kind, doc, st)
         return
     skip = cues().skip_column
     st.value_row_line = n
@@ -103,11 +96,11 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
         header = positional_header(st.header_text, st.header_spans, st.header, text, spans)
     # the unit the header of the label column states (年度预算数(万元) over 总额, 其中:财政资金)
     # or implies (诉求类别 | 本周 | 上周: counts of requests)
-    label_unit = next((unit_in(h) or implied_unit(h) for h in st.header[:shift + 1]
-                       if unit_in(h) or implied_unit(h)), "")
+    label_unit = next((u for u in (unit_in(h) or implied_unit(h) for h in st.header[:shift + 1]) if u), "")
     # a cell that is only an operator (指标性质 ≥) qualifies the number after it; a cell that is only a
-    # unit (度量单位 万件) is the unit of the row's bare numbers
+    # unit (度量单位 万件) is the unit of the row's bare numbers (before the label column's)
     row_unit = next((normalise(t).strip() for t in texts if normalise(t).strip() in all_units()), "")
+    fallback_unit = row_unit or label_unit
     label, operator = "", ""
     for i, ((s, e), t) in enumerate(zip(spans, texts)):
         column = header[i] if i < len(header) else ""
@@ -135,10 +128,8 @@ def table_row(ex, n, text, spans, kind, doc, st: State) -> None:
             q = replace(q, operator=operator)
         operator = ""
         unit, unit_from = unit_for(q, column, label, st)
-        if row_unit and unit_from not in ("cell", "header"):
-            unit, unit_from = row_unit, "header"
-        elif label_unit and unit_from not in ("cell", "header"):
-            unit, unit_from = label_unit, "header"
+        if fallback_unit and unit_from not in ("cell", "header"):
+            unit, unit_from = fallback_unit, "header"
         if not unit:
             continue
         ex.quantity(n, q, ctx(kind, doc, st, text, column, label), table="cells", section=st.section,
@@ -163,9 +154,12 @@ def _row_continued(texts: list[str], n: int, st: State) -> bool:
     return bool(st.header) and st.value_row_line == n - 1 and filled <= 2 and 2 * filled < len(st.header)
 
 
-def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """How far apart two character spans are (0 when they overlap)."""
-    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+def _weights(ex, n, spans, texts, kind, doc, st: State) -> None:
+    """A weight in a header or name cell (预算执行情况(10分), 产出指标（50分）) is still a score."""
+    for (s, _), t in zip(spans, texts):
+        for q in find(t):
+            if q.unit == "分":
+                ex.quantity(n, q, ctx(kind, doc, st, t, "", ""), table="cells", section=st.section, offset=s)
 
 
 def describes(column: str, cell: str) -> bool:

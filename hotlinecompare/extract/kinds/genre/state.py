@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hotlinecompare.extract.document import Document
+from hotlinecompare.extract.kinds.genre.bare import leading_unit
 from hotlinecompare.extract.kinds.genre.cues import cell_pattern, cues
 from hotlinecompare.extract.kinds.genre.layout import unit_in
 from hotlinecompare.extract.kinds.genre.lines import covers, implied_unit
 from hotlinecompare.extract.kinds.genre.meaning import Context
 from hotlinecompare.extract.kinds.genre.periods import Period
 from hotlinecompare.extract.kinds.genre.quantities import OPERATOR_SYMBOLS, Quantity, to_float
-from hotlinecompare.extract.numbers import all_units, normalise
+from hotlinecompare.extract.numbers import normalise
 
 
 @dataclass
@@ -74,10 +75,9 @@ def unit_for(q: Quantity, column: str, label: str, st: State, following: str = "
             return unit, where
     if any(w in column or w == label for w in cues().score_column):
         return "分", "header"
-    head = following.strip()
-    for u in sorted(all_units(), key=len, reverse=True):
-        if head.startswith(u) and (len(head) == len(u) or not head[len(u)].isalnum() or head[len(u)] in "，其以"):
-            return u, "parser"
+    unit = leading_unit(following)
+    if unit:
+        return unit, "parser"
     if st.block_unit:
         return st.block_unit, "header"
     # a column's name overrides a unit note of another kind (派转量 under 单位：万元); a row's name does not
